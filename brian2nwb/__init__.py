@@ -1,0 +1,13 @@
+"""brian2nwb: Brian2 spiking-network simulations as NWB files."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("brian2nwb")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+from .metadata import Brian2NWBWarning  # noqa: E402
+from .writer import to_nwb  # noqa: E402
+
+__all__ = ["to_nwb", "Brian2NWBWarning", "__version__"]

@@ -1,0 +1,109 @@
+"""The NWB file around the data: required metadata with defaults, subject, provenance."""
+
+from __future__ import annotations
+
+import platform
+import sys
+import uuid
+import warnings
+from datetime import datetime
+from pathlib import Path
+
+import brian2
+import numpy as np
+from brian2.devices.device import all_devices, get_device
+from pynwb import NWBFile
+from pynwb.file import Subject
+
+from .extension import Brian2Simulation
+from .network import NetworkView
+
+#: What DANDI needs to know about the subject; ``age`` may be replaced by ``date_of_birth``.
+DANDI_SUBJECT_FIELDS = ("subject_id", "species", "sex", "age")
+
+
+class Brian2NWBWarning(UserWarning):
+    """Something was written differently from what the user may expect, or left out."""
+
+
+def make_subject(subject: Subject | dict | None) -> Subject | None:
+    """A pynwb `Subject` from a dict or Subject; warn once about what DANDI will miss."""
+    if subject is not None and not isinstance(subject, Subject):
+        if not isinstance(subject, dict):
+            raise TypeError(f"subject must be a pynwb.file.Subject or a dict of its fields, not "
+                            f"{type(subject).__name__}.")
+        subject = Subject(**subject)
+    missing = [field for field in DANDI_SUBJECT_FIELDS if getattr(subject, field, None) in (None, "")]
+    if "age" in missing and getattr(subject, "date_of_birth", None) is not None:
+        missing.remove("age")
+    if missing:
+        warnings.warn(
+            "DANDI will not accept this file until the subject has "
+            + ", ".join("'age' (or 'date_of_birth')" if f == "age" else repr(f) for f in missing)
+            + ". Pass subject={...} to to_nwb, e.g. subject=dict(subject_id='model-1', species='Mus musculus', "
+              "sex='U', age='P90D', description='simulated network').",
+            Brian2NWBWarning, stacklevel=3)
+    return subject
+
+
+def device_name() -> str:
+    device = get_device()
+    return next((name for name, known in all_devices.items() if known is device), type(device).__name__)
+
+
+def codegen_targets(view: NetworkView) -> str:
+    """The code-generation targets the network's code objects actually used."""
+    targets = {getattr(codeobj, "class_name", type(codeobj).__name__)
+               for obj in view.all_objects() for codeobj in getattr(obj, "_code_objects", ())}
+    return ",".join(sorted(targets)) or str(brian2.prefs.codegen.target)
+
+
+def software_versions() -> dict[str, str]:
+    from . import __version__
+    return {"brian2": brian2.__version__, "brian2nwb": __version__, "numpy": np.__version__,
+            "python": platform.python_version()}
+
+
+def main_script() -> Path | None:
+    """The user's script (``__main__``), unless Python runs a tool such as pytest or IPython."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if not path or getattr(main, "__spec__", None) is not None:  # run as "python -m module"
+        return None
+    path = Path(path)
+    if path.suffix != ".py" or not path.is_file():
+        return None
+    return path
+
+
+def make_nwbfile(view: NetworkView, subject, source_script, metadata: dict) -> NWBFile:
+    """An empty NWBFile with defaults for the required fields, overridden by ``metadata``."""
+    versions = software_versions()
+    fields = dict(
+        session_description=f"Brian2 simulation of the network '{view.name}' ("
+                            + ", ".join(sorted(f"{obj.name} ({type(obj).__name__})" for obj in view.objects))
+                            + f"), {view.t_end:g} s simulated.",
+        identifier=str(uuid.uuid4()),
+        session_start_time=datetime.now().astimezone(),
+        was_generated_by=[[name, version] for name, version in versions.items()],
+    )
+    if source_script == "auto":
+        source_script = main_script()
+    if source_script is not None:
+        path = Path(source_script)
+        fields.update(source_script=path.read_text(encoding="utf-8", errors="replace"),
+                      source_script_file_name=path.name)
+    fields.update(metadata)
+    if fields["session_start_time"].tzinfo is None:
+        raise ValueError("session_start_time must be timezone-aware, e.g. datetime.now().astimezone().")
+    nwbfile = NWBFile(**fields, subject=make_subject(subject))
+    nwbfile.add_lab_meta_data(Brian2Simulation(
+        name="brian2", network=view.name,
+        brian2_version=versions["brian2"], brian2nwb_version=versions["brian2nwb"],
+        numpy_version=versions["numpy"], python_version=versions["python"],
+        device=device_name(), codegen_target=codegen_targets(view),
+        dt=float(brian2.defaultclock.dt_), t_end=view.t_end,
+    ))
+    if view.t_end > 0:
+        nwbfile.add_epoch(start_time=0.0, stop_time=view.t_end, tags=["brian2_run"])
+    return nwbfile

@@ -1,0 +1,105 @@
+"""Finding what a Brian2 network holds: its objects, their contained parts and the
+TimedArrays its code uses. No NWB in here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from brian2 import Network, TimedArray
+from brian2.core.base import BrianObject
+from brian2.core.magic import collect, magic_network
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    """What ``to_nwb`` needs to know about a network, collected once.
+
+    Attributes
+    ----------
+    name : str
+        The network's name (``magicnetwork`` for plain ``run()`` scripts).
+    t_end : float
+        The network's time in seconds when it was collected.
+    objects : list of BrianObject
+        The network's own objects (not their contained parts), sorted by name.
+    """
+
+    name: str
+    t_end: float
+    objects: list
+
+    def all_objects(self) -> Iterator[BrianObject]:
+        """Every object with everything it contains (state updaters, pathways...)."""
+        for obj in self.objects:
+            yield from walk(obj)
+
+
+def walk(obj: BrianObject) -> Iterator[BrianObject]:
+    """``obj`` followed by all the objects it contains, depth first."""
+    yield obj
+    for contained in getattr(obj, "contained_objects", ()):
+        yield from walk(contained)
+
+
+def view_network(net: Network | None, level: int = 0) -> NetworkView:
+    """Collect the objects of ``net``, or of the magic network when ``net`` is None.
+
+    Parameters
+    ----------
+    net : brian2.Network or None
+        The network that ran. ``None`` means the magic network of plain ``run()``
+        calls; its objects are the Brian2 objects visible in the caller's scope (as
+        for ``run()`` itself) that took part in the last run.
+    level : int
+        How many frames above the caller of this function the user's code is.
+    """
+    if net is not None:
+        if not isinstance(net, Network):
+            raise TypeError(
+                f"to_nwb expects a brian2.Network (or None for the network of plain run() calls), "
+                f"not {type(net).__name__}."
+            )
+        objects = list(net.objects)
+        return NetworkView(name=net.name, t_end=float(net.t_), objects=sorted(objects, key=lambda o: o.name))
+
+    visible = collect(level=level + 1)
+    ran = [obj for obj in visible if obj._network == magic_network.id]
+    if not ran:
+        raise ValueError(
+            "No Brian2 objects that took part in a plain run() call are visible here. Call to_nwb(None, ...) "
+            "in the same scope as run(), or create a brian2.Network, run it and pass it: to_nwb(net, path)."
+        )
+    contained = {id(part) for obj in ran for part in walk(obj) if part is not obj}
+    top_level = [obj for obj in ran if id(obj) not in contained]
+    return NetworkView(name="magicnetwork", t_end=float(magic_network.t_),
+                       objects=sorted(top_level, key=lambda o: o.name))
+
+
+def used_timed_arrays(view: NetworkView) -> dict[str, TimedArray]:
+    """The TimedArrays the network's generated code refers to, by file name.
+
+    A TimedArray is named after the identifier the model code uses for it; when
+    one TimedArray is used under several identifiers, or one identifier names
+    different TimedArrays, Brian2's own unique name is used instead.
+    """
+    identifiers: dict[int, set[str]] = {}
+    arrays: dict[int, TimedArray] = {}
+    for obj in view.all_objects():
+        for codeobj in getattr(obj, "_code_objects", ()):
+            for identifier, value in codeobj.variables.items():
+                if isinstance(value, TimedArray):
+                    arrays[id(value)] = value
+                    identifiers.setdefault(id(value), set()).add(identifier)
+    usage: dict[str, int] = {}
+    for names in identifiers.values():
+        for identifier in names:
+            usage[identifier] = usage.get(identifier, 0) + 1
+    named = {}
+    for key, array in sorted(arrays.items(), key=lambda item: item[1].name):
+        names = identifiers[key]
+        if len(names) == 1 and usage[next(iter(names))] == 1:
+            named[next(iter(names))] = array
+        else:
+            named[array.name] = array
+    return named

@@ -1,0 +1,87 @@
+"""Writing a file so that the target path only ever holds a complete file.
+
+The file is written to a hidden ``.<name>.<pid>.<random>.partial.nwb`` file beside the
+target and moved into place when it is complete. A process killed while writing
+leaves at most such a partial file (cleaned up by the next write to the same
+target), never a half-written file at the target path.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+PARTIAL_MARK = ".partial"
+
+
+def check_target(path: str | os.PathLike, overwrite: bool) -> Path:
+    """Fail early, before any work, when ``path`` cannot be written."""
+    path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder; give the path of the .nwb file to write.")
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists and was left unchanged; pass overwrite=True to replace it.")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"The folder {path.parent} does not exist; create it first.")
+    if not os.access(path.parent, os.W_OK):
+        raise PermissionError(f"The folder {path.parent} is not writable.")
+    return path
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike, overwrite: bool) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; move it to ``path`` if the block succeeds.
+
+    Without ``overwrite`` an existing file at ``path`` is never replaced, even one
+    created by another process while the block ran.
+    """
+    path = check_target(path, overwrite)
+    _remove_stale_partials(path)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{PARTIAL_MARK}{path.suffix}")
+    try:
+        yield partial
+        _fsync(partial)
+        if overwrite:
+            os.replace(partial, path)
+        else:
+            try:
+                os.link(partial, path)  # fails if path exists: no race with another writer
+            except FileExistsError:
+                raise FileExistsError(
+                    f"{path} appeared while writing and was left unchanged; pass overwrite=True to replace it."
+                ) from None
+            except OSError as error:  # a file system without hard links
+                if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV):
+                    raise
+                if path.exists():
+                    raise FileExistsError(f"{path} appeared while writing and was left unchanged.") from None
+                os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _remove_stale_partials(path: Path) -> None:
+    """Remove partial files of ``path`` left by writers that no longer run."""
+    for partial in path.parent.glob(f".{path.name}.*{PARTIAL_MARK}{path.suffix}"):
+        pid = partial.name[len(path.name) + 2:].split(".")[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            partial.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,97 @@
+"""``to_nwb``: one call that puts a Brian2 simulation into one NWB file."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+from brian2 import Network
+from pynwb import NWBHDF5IO
+from pynwb.file import Subject
+
+from .datasets import StorageOptions
+from .metadata import Brian2NWBWarning, make_nwbfile
+from .network import NetworkView, used_timed_arrays, view_network
+from .registry import REGISTRY, kind_of
+from .safe_write import atomic_path, check_target
+from .stimulus import write_timed_arrays
+
+
+def to_nwb(
+    net: Network | None,
+    path: str | os.PathLike,
+    *,
+    overwrite: bool = False,
+    subject: Subject | dict | None = None,
+    source_script: str | os.PathLike | None = "auto",
+    compression: str | None = "gzip",
+    compression_opts: int | None = 4,
+    **metadata,
+) -> Path:
+    """Write a Brian2 simulation's results to an NWB file.
+
+    Parameters
+    ----------
+    net : brian2.Network or None
+        The network after ``net.run(...)``; None for the network of plain ``run()``
+        calls (then call ``to_nwb`` where ``run()`` was called).
+    path : str or path-like
+        The ``.nwb`` file to write. It appears only once complete.
+    overwrite : bool
+        Replace an existing file at ``path``. Without it an existing file is an error
+        and stays unchanged.
+    subject : pynwb.file.Subject or dict, optional
+        The simulated subject. DANDI needs ``subject_id``, ``species``, ``sex`` and
+        ``age`` (or ``date_of_birth``); a warning names the ones missing.
+    source_script : path-like, None or "auto"
+        The script that ran the simulation, stored as ``source_script``. "auto" takes
+        the running ``__main__`` script, if there is one.
+    compression, compression_opts : str or None, int or None
+        HDF5 filter and level for large arrays; ``compression=None`` writes them raw.
+    **metadata
+        Any `pynwb.NWBFile` field (``session_description``, ``identifier``,
+        ``session_start_time``, ``experimenter``, ``institution``...), overriding
+        the defaults.
+
+    Returns
+    -------
+    pathlib.Path
+        The path of the written file.
+
+    Warns
+    -----
+    Brian2NWBWarning
+        Listing every object that was left out and why, and the subject fields
+        DANDI needs that are missing.
+    """
+    target = check_target(path, overwrite)
+    view = view_network(net, level=1)
+    nwbfile = make_nwbfile(view, subject, source_script, metadata)
+    left_out = write_results(view, nwbfile, StorageOptions(compression, compression_opts))
+    if left_out:
+        warnings.warn("Not written to " + str(target) + ":\n  " + "\n  ".join(left_out), Brian2NWBWarning,
+                      stacklevel=2)
+    with atomic_path(target, overwrite) as partial:
+        with NWBHDF5IO(partial, mode="w") as io:
+            io.write(nwbfile)
+    return target
+
+
+def write_results(view: NetworkView, nwbfile, storage: StorageOptions) -> list[str]:
+    """Add every object's results to ``nwbfile``; return what was left out, and why."""
+    by_kind: dict[type, list] = {cls: [] for cls in REGISTRY}
+    left_out = []
+    for obj in view.objects:
+        found = kind_of(obj)
+        if found is None:
+            left_out.append(f"{obj.name} ({type(obj).__name__}: brian2nwb does not know this kind of object)")
+        elif found[1].unsupported:
+            left_out.append(f"{obj.name} ({type(obj).__name__}: {found[1].unsupported})")
+        else:
+            by_kind[found[0]].append(obj)
+    for cls, objects in by_kind.items():
+        if objects and REGISTRY[cls].results is not None:
+            left_out.extend(REGISTRY[cls].results(objects, nwbfile, storage))
+    left_out.extend(write_timed_arrays(used_timed_arrays(view), nwbfile, storage))
+    return left_out

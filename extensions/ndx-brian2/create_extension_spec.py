@@ -1,0 +1,160 @@
+"""Generate the ``ndx-brian2`` NWB extension spec (ndx-template style).
+
+Run from the repository root::
+
+    python extensions/ndx-brian2/create_extension_spec.py
+
+It writes ``ndx-brian2.namespace.yaml`` and ``ndx-brian2.extensions.yaml`` into
+``brian2nwb/spec/`` so that the installed package ships them. The test suite
+checks that the committed YAML is what this script produces.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pynwb.spec import (
+    NWBAttributeSpec,
+    NWBDatasetSpec,
+    NWBGroupSpec,
+    NWBNamespaceBuilder,
+    export_spec,
+)
+
+NAME = "ndx-brian2"
+VERSION = "0.1.0"
+
+DIMENSIONS_DOC = (
+    "Physical dimension as the exponents of the 7 SI base units, in the order metre, "
+    "kilogram, second, ampere, kelvin, mole, candela (all zero for dimensionless). "
+    "The values are stored in these SI base units."
+)
+
+
+def dimensions_attribute(required: bool = True) -> NWBAttributeSpec:
+    return NWBAttributeSpec(
+        name="dimensions", doc=DIMENSIONS_DOC, dtype="float64", shape=[7], dims=["base_unit"],
+        required=required,
+    )
+
+
+def make_types() -> list:
+    quantity_data = NWBDatasetSpec(
+        neurodata_type_def="QuantityData",
+        neurodata_type_inc="VectorData",
+        doc="A table column of physical quantities from Brian2, stored as float64 in SI base units.",
+        dtype="float64",
+        attributes=[
+            NWBAttributeSpec(name="unit", doc="SI unit name of the values, e.g. 'volt'; 'dimensionless' if dimensionless.",
+                             dtype="text"),
+            dimensions_attribute(),
+        ],
+    )
+
+    state_monitor_series = NWBGroupSpec(
+        neurodata_type_def="StateMonitorSeries",
+        neurodata_type_inc="TimeSeries",
+        doc=("One variable recorded by a Brian2 StateMonitor: time on axis 0, one column per recorded "
+             "index of the monitored group (neurons, synapses or other elements)."),
+        datasets=[
+            NWBDatasetSpec(
+                name="recorded_indices", dtype="int64", shape=[None], dims=["num_columns"],
+                doc="Index in the monitored group of the element recorded in each column of data.",
+            ),
+        ],
+        attributes=[
+            NWBAttributeSpec(name="monitor", doc="Name of the Brian2 StateMonitor.", dtype="text"),
+            NWBAttributeSpec(name="source", doc="Name of the monitored Brian2 group.", dtype="text"),
+            NWBAttributeSpec(name="variable", doc="Name of the recorded variable.", dtype="text"),
+            dimensions_attribute(),
+        ],
+    )
+
+    timed_array_series = NWBGroupSpec(
+        neurodata_type_def="TimedArraySeries",
+        neurodata_type_inc="TimeSeries",
+        doc=("The values of a Brian2 TimedArray: row k holds the value(s) from k*dt to (k+1)*dt. "
+             "1-D TimedArrays have one column, 2-D ones one column per index."),
+        attributes=[dimensions_attribute()],
+    )
+
+    spike_generator_table = NWBGroupSpec(
+        neurodata_type_def="SpikeGeneratorTable",
+        neurodata_type_inc="EventsTable",
+        doc=("The spike trains a Brian2 SpikeGeneratorGroup emits, one row per spike (timestamp and "
+             "neuron index). With a non-zero period the pattern repeats every period."),
+        datasets=[
+            NWBDatasetSpec(name="neuron_index", neurodata_type_inc="VectorData", dtype="int64",
+                           doc="Index of the neuron of the SpikeGeneratorGroup that emits the spike."),
+        ],
+        attributes=[
+            NWBAttributeSpec(name="source", doc="Name of the Brian2 SpikeGeneratorGroup.", dtype="text"),
+            NWBAttributeSpec(name="num_neurons", doc="Number of neurons of the group.", dtype="int64"),
+            NWBAttributeSpec(name="period", doc="Period of repetition in seconds; 0 if the pattern does not repeat.",
+                             dtype="float64"),
+        ],
+    )
+
+    event_monitor_table = NWBGroupSpec(
+        neurodata_type_def="EventMonitorTable",
+        neurodata_type_inc="EventsTable",
+        doc=("The events recorded by a Brian2 EventMonitor, one row per event: time, index of the element "
+             "in the monitored group, and the variables recorded at the event."),
+        datasets=[
+            NWBDatasetSpec(name="neuron_index", neurodata_type_inc="VectorData", dtype="int64",
+                           doc="Index in the monitored group of the element that emitted the event."),
+        ],
+        attributes=[
+            NWBAttributeSpec(name="monitor", doc="Name of the Brian2 EventMonitor.", dtype="text"),
+            NWBAttributeSpec(name="source", doc="Name of the monitored Brian2 group.", dtype="text"),
+            NWBAttributeSpec(name="event", doc="Name of the Brian2 event that was monitored.", dtype="text"),
+        ],
+    )
+
+    simulation = NWBGroupSpec(
+        neurodata_type_def="Brian2Simulation",
+        neurodata_type_inc="LabMetaData",
+        doc=("A Brian2 simulation: the software that ran it, how it ran, and the tables that describe "
+             "the network's objects."),
+        attributes=[
+            NWBAttributeSpec(name="network", doc="Name of the Brian2 Network.", dtype="text"),
+            NWBAttributeSpec(name="brian2_version", doc="Version of Brian2 that ran the simulation.", dtype="text"),
+            NWBAttributeSpec(name="brian2nwb_version", doc="Version of brian2nwb that wrote the file.",
+                             dtype="text"),
+            NWBAttributeSpec(name="numpy_version", doc="Version of numpy.", dtype="text"),
+            NWBAttributeSpec(name="python_version", doc="Version of Python.", dtype="text"),
+            NWBAttributeSpec(name="device", doc="Brian2 device, e.g. 'runtime' or 'cpp_standalone'.",
+                             dtype="text"),
+            NWBAttributeSpec(name="codegen_target", doc="Brian2 code-generation target, e.g. 'numpy' or 'cython'.",
+                             dtype="text"),
+            NWBAttributeSpec(name="dt", doc="Time step of Brian2's default clock, in seconds.", dtype="float64"),
+            NWBAttributeSpec(name="t_end", doc="Simulated time at the end of the recording, in seconds.",
+                             dtype="float64"),
+        ],
+        groups=[
+            NWBGroupSpec(neurodata_type_inc="DynamicTable", quantity="*",
+                         doc="Tables describing the objects of the Brian2 network."),
+        ],
+    )
+
+    return [quantity_data, state_monitor_series, timed_array_series, spike_generator_table,
+            event_monitor_table, simulation]
+
+
+def main(output_dir: Path) -> None:
+    ns_builder = NWBNamespaceBuilder(
+        name=NAME,
+        version=VERSION,
+        doc="Brian2 spiking-network simulations in NWB: the model and the simulation's provenance.",
+        author=["brian2nwb developers"],
+        contact=["brian2nwb developers"],
+    )
+    ns_builder.include_namespace("core")
+    output_dir.mkdir(parents=True, exist_ok=True)  # export_spec does not create it
+    export_spec(ns_builder, make_types(), str(output_dir))
+
+
+if __name__ == "__main__":
+    default = Path(__file__).resolve().parents[2] / "brian2nwb" / "spec"
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else default)

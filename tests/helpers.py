@@ -1,0 +1,67 @@
+"""Test helpers: reading files back in a fresh process and checking them like DANDI would."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import brian2
+import numpy as np
+
+HERE = Path(__file__).parent
+
+#: A subject with every field DANDI asks for.
+SUBJECT = dict(subject_id="model-1", species="Mus musculus", sex="U", age="P90D",
+               description="A simulated network.")
+
+
+def reset_brian(target: str) -> None:
+    brian2.start_scope()
+    brian2.defaultclock.dt = 0.1 * brian2.ms
+    brian2.prefs.codegen.target = target
+
+
+def read_plain(path: Path) -> dict[str, np.ndarray]:
+    """Everything in ``path``, read by plain pynwb in a fresh Python process."""
+    dump = path.with_suffix(".dump.npz")
+    subprocess.run([sys.executable, str(HERE / "read_plain.py"), str(path), str(dump)], check=True,
+                   capture_output=True, text=True)
+    with np.load(dump, allow_pickle=False) as data:
+        return dict(data)
+
+
+def check_valid(path: Path) -> None:
+    """pynwb validation without errors, nwbinspector without CRITICAL or violations."""
+    import pynwb
+    from nwbinspector import Importance, inspect_nwbfile
+
+    errors = pynwb.validate(path=str(path))
+    assert not errors, errors
+    serious = [message for message in inspect_nwbfile(nwbfile_path=str(path))
+               if message.importance in (Importance.CRITICAL, Importance.BEST_PRACTICE_VIOLATION)]
+    assert not serious, "\n".join(f"{m.importance.name} {m.check_function_name} {m.object_name}: {m.message}"
+                                  for m in serious)
+
+
+def spikes_of(data: dict, monitor: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(neuron_index per spike, spike time, row) of ``monitor``'s rows of the Units table, as read back."""
+    ends = data["units/spike_times_index"]
+    starts = np.concatenate([[0], ends[:-1]])
+    rows = np.flatnonzero(data["units/monitor"] == monitor)
+    index = np.concatenate([np.full(ends[r] - starts[r], data["units/neuron_index"][r]) for r in rows])
+    times = np.concatenate([data["units/spike_times"][starts[r]:ends[r]] for r in rows])
+    return index, times, rows
+
+
+def ragged_rows(data: dict, column: str, rows) -> np.ndarray:
+    """The values of a ragged Units column for ``rows``, concatenated."""
+    ends = data[f"units/{column}_index"]
+    starts = np.concatenate([[0], ends[:-1]])
+    return np.concatenate([data[f"units/{column}"][starts[r]:ends[r]] for r in rows])
+
+
+def by_neuron(index: np.ndarray, times: np.ndarray, *others: np.ndarray):
+    """Spikes ordered by neuron, then time (as the Units table holds them)."""
+    order = np.lexsort((times, index))
+    return (index[order], times[order]) + tuple(o[order] for o in others)

@@ -1,0 +1,226 @@
+"""Every recorded result of a rich network, written by to_nwb and read back bit for bit
+with plain pynwb in a fresh process."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from brian2 import (
+    EventMonitor,
+    Network,
+    NeuronGroup,
+    PopulationRateMonitor,
+    SpikeGeneratorGroup,
+    SpikeMonitor,
+    StateMonitor,
+    Synapses,
+    TimedArray,
+    mV,
+    ms,
+    nA,
+)
+
+import brian2nwb
+from helpers import SUBJECT, by_neuron, check_valid, ragged_rows, read_plain, reset_brian, spikes_of
+
+DURATION = 60 * ms
+
+
+def build_rich_network():
+    """A network that uses every monitor and input kind to_nwb writes."""
+    rng = np.random.default_rng(1)
+    drive = TimedArray(np.linspace(5, 25, 80) * mV, dt=1 * ms)
+    pattern = TimedArray(rng.uniform(0, 0.4, size=(150, 50)) * nA, dt=0.5 * ms)
+    neurons = NeuronGroup(
+        50,
+        """dv/dt = (drive(t) * gain + pattern(t, i) * 20 * Mohm - v) / (5 * ms) : volt (unless refractory)
+           x : 1
+           gain : 1 (constant)""",
+        threshold="v > 15 * mV", reset="v = 0 * mV", refractory=2 * ms, method="exact",
+        events={"high": "v > 12 * mV"}, name="neurons",
+        namespace={"Mohm": 1e6 * brian2_ohm()},
+    )
+    neurons.v = "rand() * 10 * mV"
+    neurons.x = "i * 0.5"
+    neurons.gain = "i < 47"
+    exc, inh = neurons[:40], neurons[40:]
+    slow = NeuronGroup(5, "dv/dt = (20 * mV - v) / (10 * ms) : volt", threshold="v > 10 * mV",
+                       reset="v = 0 * mV", method="exact", dt=0.5 * ms, name="slow")
+    stimulus = SpikeGeneratorGroup(4, [0, 1, 2, 3, 1], [1, 2, 3, 4, 7] * ms, period=10 * ms, name="input")
+    synapses = Synapses(stimulus, neurons, "dw/dt = -w / (20 * ms) : volt (clock-driven)",
+                        on_pre="v_post += w", method="exact", name="input_syn")
+    synapses.connect("j < 47", p=0.5)  # neurons 47-49 stay silent
+    synapses.w = "(1 + rand()) * mV"
+    monitors = [
+        SpikeMonitor(neurons, variables=["v", "x"], name="spikes_all"),
+        SpikeMonitor(neurons, name="spikes_again"),
+        SpikeMonitor(exc, name="spikes_exc"),
+        SpikeMonitor(inh, variables="v", name="spikes_inh"),
+        SpikeMonitor(slow, name="spikes_slow"),
+        SpikeMonitor(stimulus, name="spikes_input"),
+        EventMonitor(neurons, "high", variables=["v"], name="high_events"),
+        StateMonitor(neurons, ["v", "not_refractory"], record=[0, 5, 45], name="trace"),
+        StateMonitor(slow, "v", record=True, dt=1 * ms, name="trace_slow"),
+        StateMonitor(synapses, "w", record=[0, 1, 2], name="syn_trace"),
+        PopulationRateMonitor(neurons, name="rate_all"),
+        PopulationRateMonitor(exc, name="rate_exc"),
+    ]
+    net = Network(neurons, exc, inh, slow, stimulus, synapses, *monitors)
+    net.run(DURATION)
+    return net, {"drive": drive, "pattern": pattern}
+
+
+def brian2_ohm():
+    from brian2 import ohm
+
+    return ohm
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory):
+    """The rich network, its file, and the file read back with plain pynwb."""
+    reset_brian("numpy")
+    net, arrays = build_rich_network()
+    path = tmp_path_factory.mktemp("rich") / "rich.nwb"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        brian2nwb.to_nwb(net, path, subject=SUBJECT, session_description="A rich test network.")
+    return net, arrays, path, read_plain(path), caught
+
+
+def test_file_is_valid_for_pynwb_and_nwbinspector(rich):
+    _, _, path, _, caught = rich
+    check_valid(path)
+    assert not [w for w in caught if issubclass(w.category, brian2nwb.Brian2NWBWarning)]
+
+
+@pytest.mark.parametrize("monitor", ["spikes_all", "spikes_again", "spikes_exc", "spikes_inh", "spikes_slow",
+                                     "spikes_input"])
+def test_every_spike_of_every_spike_monitor(rich, monitor):
+    net, _, _, data, _ = rich
+    mon = net[monitor]
+    start = getattr(mon.source, "start", 0)
+    index, times, rows = spikes_of(data, monitor)
+    expected_index, expected_times = by_neuron(mon.i[:] + start, mon.t_[:])
+    assert len(expected_times) > 0
+    np.testing.assert_array_equal(index, expected_index)
+    np.testing.assert_array_equal(times, expected_times)  # bit for bit
+    # one row per neuron of the monitored group, silent ones too
+    assert len(rows) == len(mon.source)
+    np.testing.assert_array_equal(data["units/neuron_index"][rows], np.arange(start, start + len(mon.source)))
+    population = getattr(mon.source, "source", mon.source).name
+    assert set(data["units/population"][rows]) == {population}
+
+
+def test_silent_neurons_have_rows(rich):
+    net, _, _, data, _ = rich
+    counts = np.diff(np.concatenate([[0], data["units/spike_times_index"]]))
+    rows = np.flatnonzero(data["units/monitor"] == "spikes_all")
+    np.testing.assert_array_equal(counts[rows], np.bincount(net["spikes_all"].i[:], minlength=50))
+    assert (counts[rows] == 0).any(), "the test network should have silent neurons"
+
+
+def test_units_resolution_is_the_finest_monitor_dt(rich):
+    _, _, _, data, _ = rich
+    assert data["units.resolution"] == pytest.approx(0.1e-3)
+
+
+@pytest.mark.parametrize("monitor, variable", [("spikes_all", "v"), ("spikes_all", "x"), ("spikes_inh", "v")])
+def test_spike_variables_are_aligned_with_spike_times(rich, monitor, variable):
+    net, _, _, data, _ = rich
+    mon = net[monitor]
+    _, _, rows = spikes_of(data, monitor)
+    _, _, expected = by_neuron(mon.i[:], mon.t_[:], getattr(mon, variable + "_")[:])
+    np.testing.assert_array_equal(ragged_rows(data, variable, rows), expected)
+    assert data[f"units/{variable}.unit"] == ("volt" if variable == "v" else "dimensionless")
+
+
+def test_spike_variable_rows_of_other_monitors_are_empty(rich):
+    _, _, _, data, _ = rich
+    ends = data["units/x_index"]
+    counts = np.diff(np.concatenate([[0], ends]))
+    others = data["units/monitor"] != "spikes_all"
+    assert (counts[others] == 0).all()
+
+
+def test_event_monitor_on_custom_event(rich):
+    net, _, _, data, _ = rich
+    mon = net["high_events"]
+    assert len(mon.t) > 0
+    prefix = "events/high_events"
+    np.testing.assert_array_equal(data[f"{prefix}/timestamp"], mon.t_[:])
+    np.testing.assert_array_equal(data[f"{prefix}/neuron_index"], mon.i[:])
+    np.testing.assert_array_equal(data[f"{prefix}/v"], mon.v_[:])
+    assert data[f"{prefix}/v.unit"] == "volt"
+    assert data[f"{prefix}.event"] == "high"
+    assert data[f"{prefix}/type"] == "EventMonitorTable"
+
+
+@pytest.mark.parametrize("monitor, variable", [("trace", "v"), ("trace", "not_refractory"),
+                                               ("trace_slow", "v"), ("syn_trace", "w")])
+def test_every_state_monitor_sample(rich, monitor, variable):
+    net, _, _, data, _ = rich
+    mon = net[monitor]
+    prefix = f"acquisition/{monitor}_{variable}"
+    expected = np.asarray(getattr(mon, variable + "_")).T  # time on axis 0
+    np.testing.assert_array_equal(data[f"{prefix}/data"], expected)
+    np.testing.assert_array_equal(data[f"{prefix}/recorded_indices"], mon.record)
+    assert data[f"{prefix}/rate"] == pytest.approx(1 / mon.clock.dt_)
+    assert data[f"{prefix}/starting_time"] == pytest.approx(mon.t_[0])
+    times = data[f"{prefix}/starting_time"] + np.arange(len(mon.t_)) / data[f"{prefix}/rate"]
+    np.testing.assert_allclose(times, mon.t_[:], rtol=0, atol=1e-12)
+    assert data[f"{prefix}/type"] == "StateMonitorSeries"
+
+
+def test_state_monitor_units(rich):
+    _, _, _, data, _ = rich
+    assert data["acquisition/trace_v/unit"] == "volt"
+    np.testing.assert_array_equal(data["acquisition/trace_v/dimensions"], [2, 1, -3, -1, 0, 0, 0])
+    assert data["acquisition/syn_trace_w/source"] == "input_syn"
+
+
+@pytest.mark.parametrize("monitor", ["rate_all", "rate_exc"])
+def test_every_population_rate_sample(rich, monitor):
+    net, _, _, data, _ = rich
+    mon = net[monitor]
+    np.testing.assert_array_equal(data[f"acquisition/{monitor}/data"], mon.rate_[:])
+    assert data[f"acquisition/{monitor}/unit"] == "hertz"
+    assert data[f"acquisition/{monitor}/rate"] == pytest.approx(1e4)
+    assert mon.rate_[:].max() > 0
+
+
+def test_spike_generator_with_period(rich):
+    net, _, _, data, _ = rich
+    prefix = "stimulus/input"
+    np.testing.assert_array_equal(data[f"{prefix}/timestamp"], [1e-3, 2e-3, 3e-3, 4e-3, 7e-3])
+    np.testing.assert_array_equal(data[f"{prefix}/timestamp"], net["input"]._spike_time)
+    np.testing.assert_array_equal(data[f"{prefix}/neuron_index"], [0, 1, 2, 3, 1])
+    assert data[f"{prefix}.period"] == 10e-3
+    assert data[f"{prefix}.num_neurons"] == 4
+    assert data[f"{prefix}/type"] == "SpikeGeneratorTable"
+
+
+@pytest.mark.parametrize("name", ["drive", "pattern"])
+def test_every_timed_array_sample(rich, name):
+    _, arrays, _, data, _ = rich
+    array = arrays[name]
+    prefix = f"stimulus/{name}"
+    np.testing.assert_array_equal(data[f"{prefix}/data"], array.values)
+    assert data[f"{prefix}/rate"] == pytest.approx(1 / array.dt)
+    assert data[f"{prefix}/unit"] == ("volt" if name == "drive" else "ampere")
+    assert data[f"{prefix}/type"] == "TimedArraySeries"
+    assert data[f"{prefix}/data"].ndim == array.values.ndim
+
+
+def test_epoch_and_provenance(rich):
+    net, _, _, data, _ = rich
+    np.testing.assert_array_equal(data["epochs/start_time"], [0.0])
+    np.testing.assert_allclose(data["epochs/stop_time"], [float(net.t_)])
+    assert data["brian2/codegen_target"] == "numpy"
+    assert data["brian2/device"] == "runtime"
+    assert data["brian2/dt"] == pytest.approx(1e-4)
+    assert str(data["brian2/brian2_version"]).startswith("2.")
+    assert data["file/session_description"] == "A rich test network."
+    assert data["file/subject_id"] == "model-1"
