@@ -5,6 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 import uuid
+from collections import Counter
 import warnings
 from datetime import datetime
 from pathlib import Path
@@ -76,13 +77,18 @@ def main_script() -> Path | None:
     return path
 
 
+def describe_session(view: NetworkView) -> str:
+    """E.g. "Brian2 simulation of the network 'net' (1 NeuronGroup, 2 SpikeMonitor), 0.5 s simulated."."""
+    kinds = Counter(type(obj).__name__ for obj in view.objects)
+    contents = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    return f"Brian2 simulation of the network '{view.name}' ({contents}), {view.t_end:g} s simulated."
+
+
 def make_nwbfile(view: NetworkView, subject, source_script, metadata: dict) -> NWBFile:
     """An empty NWBFile with defaults for the required fields, overridden by ``metadata``."""
     versions = software_versions()
     fields = dict(
-        session_description=f"Brian2 simulation of the network '{view.name}' ("
-                            + ", ".join(sorted(f"{obj.name} ({type(obj).__name__})" for obj in view.objects))
-                            + f"), {view.t_end:g} s simulated.",
+        session_description=describe_session(view),
         identifier=str(uuid.uuid4()),
         session_start_time=datetime.now().astimezone(),
         was_generated_by=[[name, version] for name, version in versions.items()],

@@ -1,0 +1,171 @@
+"""Plain run() scripts, NWB metadata, warnings about what is left out, the cached spec."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+from brian2 import Network, NetworkOperation, NeuronGroup, SpikeMonitor, StateMonitor, ms, run
+
+import brian2nwb
+from helpers import SUBJECT, check_valid, read_plain, spikes_of
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SCRIPT = textwrap.dedent("""
+    import sys
+    import numpy as np
+    from brian2 import *
+    import brian2nwb
+
+    prefs.codegen.target = "numpy"
+    seed(11)
+    group = NeuronGroup(20, "dv/dt = (1.2 - v) / (10 * ms) + 0.2 * xi / sqrt(ms) : 1", threshold="v > 1",
+                        reset="v = 0", method="euler", name="group")
+    spikes = SpikeMonitor(group, name="spikes")
+    trace = StateMonitor(group, "v", record=[0, 19], name="trace")
+    run(30 * ms)
+    run(20 * ms)
+    brian2nwb.to_nwb(None, sys.argv[1], subject=dict(subject_id="m", species="Mus musculus", sex="U",
+                                                       age="P1D"))
+    np.savez(sys.argv[2], i=spikes.i[:], t=spikes.t_[:], v=trace.v_[:])
+""")
+
+
+def test_magic_network_script(tmp_path):
+    script = tmp_path / "my_simulation.py"
+    script.write_text(SCRIPT)
+    path, expected = tmp_path / "magic.nwb", tmp_path / "expected.npz"
+    subprocess.run([sys.executable, str(script), str(path), str(expected)], check=True, cwd=tmp_path)
+    check_valid(path)
+    data = read_plain(path)
+    with np.load(expected) as truth:
+        index, times, _ = spikes_of(data, "spikes")
+        order = np.lexsort((truth["t"], truth["i"]))
+        assert len(times) > 20
+        np.testing.assert_array_equal(index, truth["i"][order])
+        np.testing.assert_array_equal(times, truth["t"][order])
+        np.testing.assert_array_equal(data["acquisition/trace_v/data"], truth["v"].T)
+    assert data["file/source_script"] == SCRIPT
+    assert data["file/source_script_file_name"] == "my_simulation.py"
+    assert data["brian2/network"] == "magicnetwork"
+    np.testing.assert_allclose(data["epochs/stop_time"], [0.05])
+
+
+def test_magic_network_in_a_function(tmp_path):
+    group = NeuronGroup(2, "dv/dt = (2 - v) / (10 * ms) : 1", threshold="v > 1", reset="v = 0", method="exact",
+                        name="g")
+    spikes = SpikeMonitor(group, name="s")
+    run(20 * ms)
+    path = brian2nwb.to_nwb(None, tmp_path / "f.nwb", subject=SUBJECT, source_script=None)
+    index, _, _ = spikes_of(read_plain(path), "s")
+    np.testing.assert_array_equal(np.sort(index), np.sort(spikes.i[:]))
+
+
+def test_magic_network_without_run_is_a_clear_error(tmp_path):
+    group = NeuronGroup(2, "v : 1", name="g")  # noqa: F841 (visible to the magic network, never run)
+    with pytest.raises(ValueError, match="run"):
+        brian2nwb.to_nwb(None, tmp_path / "f.nwb", subject=SUBJECT)
+    assert not list(tmp_path.iterdir())
+
+
+def small_net():
+    group = NeuronGroup(2, "dv/dt = (2 - v) / (10 * ms) : 1", threshold="v > 1", reset="v = 0", method="exact",
+                        name="g")
+    net = Network(group, SpikeMonitor(group, name="s"))
+    net.run(10 * ms)
+    return net
+
+
+def test_missing_dandi_subject_fields_are_named_once(tmp_path):
+    with pytest.warns(brian2nwb.Brian2NWBWarning) as caught:
+        brian2nwb.to_nwb(small_net(), tmp_path / "a.nwb", subject=dict(subject_id="x", species="Mus musculus"))
+    messages = [str(w.message) for w in caught if issubclass(w.category, brian2nwb.Brian2NWBWarning)]
+    assert len(messages) == 1
+    assert "'sex'" in messages[0] and "'age' (or 'date_of_birth')" in messages[0]
+    assert "'species'" not in messages[0]
+
+
+def test_no_subject_names_every_field(tmp_path):
+    with pytest.warns(brian2nwb.Brian2NWBWarning, match="'subject_id', 'species', 'sex'"):
+        brian2nwb.to_nwb(small_net(), tmp_path / "a.nwb")
+
+
+def test_full_subject_gives_no_warning(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", brian2nwb.Brian2NWBWarning)
+        brian2nwb.to_nwb(small_net(), tmp_path / "a.nwb", subject=SUBJECT)
+
+
+def test_metadata_defaults_and_overrides(tmp_path):
+    first = read_plain(brian2nwb.to_nwb(small_net(), tmp_path / "a.nwb", subject=SUBJECT, source_script=None))
+    second = read_plain(brian2nwb.to_nwb(small_net(), tmp_path / "b.nwb", subject=SUBJECT, source_script=None))
+    assert first["file/identifier"] != second["file/identifier"], "identifiers must be unique"
+    assert "'network" in str(first["file/session_description"]) and "1 NeuronGroup, 1 SpikeMonitor" in str(
+        first["file/session_description"])
+    assert "file/source_script" not in first
+    start = datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
+    path = brian2nwb.to_nwb(small_net(), tmp_path / "c.nwb", subject=SUBJECT, identifier="my-id",
+                            session_description="mine", session_start_time=start, experimenter=["Doe, Jane"])
+    data = read_plain(path)
+    assert data["file/identifier"] == "my-id" and data["file/session_description"] == "mine"
+    check_valid(path)
+
+
+def test_naive_start_time_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="timezone-aware"):
+        brian2nwb.to_nwb(small_net(), tmp_path / "a.nwb", subject=SUBJECT, session_start_time=datetime.now())
+    assert not list(tmp_path.iterdir())
+
+
+def test_unsupported_objects_are_listed_and_the_rest_is_written(tmp_path):
+    group = NeuronGroup(2, "dv/dt = (2 - v) / (10 * ms) : 1", threshold="v > 1", reset="v = 0", method="exact",
+                        name="g")
+    calls = []
+    operation = NetworkOperation(lambda: calls.append(1), dt=1 * ms, name="python_code")
+    idle = SpikeMonitor(group, record=False, name="counts_only")
+    net = Network(group, operation, idle, SpikeMonitor(group, name="s"), StateMonitor(group, "v", record=0,
+                                                                                      name="trace"))
+    net.run(10 * ms)
+    with pytest.warns(brian2nwb.Brian2NWBWarning) as caught:
+        path = brian2nwb.to_nwb(net, tmp_path / "a.nwb", subject=SUBJECT)
+    message = "\n".join(str(w.message) for w in caught)
+    assert "python_code (NetworkOperation: it runs Python code" in message
+    assert "counts_only (SpikeMonitor with record=False" in message
+    data = read_plain(path)
+    assert set(data["units/monitor"]) == {"s"}
+    assert "acquisition/trace_v/data" in data
+
+
+def test_committed_spec_is_what_the_generator_makes(tmp_path):
+    subprocess.run([sys.executable, str(ROOT / "extensions" / "ndx-brian2" / "create_extension_spec.py"),
+                    str(tmp_path)], check=True)
+    for name in ("ndx-brian2.namespace.yaml", "ndx-brian2.extensions.yaml"):
+        committed = (ROOT / "brian2nwb" / "spec" / name).read_text()
+        assert (tmp_path / name).read_text() == committed, f"{name} is stale: run create_extension_spec.py"
+
+
+def test_spec_is_cached_in_the_file(tmp_path):
+    import h5py
+
+    path = brian2nwb.to_nwb(small_net(), tmp_path / "a.nwb", subject=SUBJECT)
+    with h5py.File(path, "r") as file:
+        assert "ndx-brian2" in file["specifications"]
+        assert file["general/brian2"].attrs["neurodata_type"] == "Brian2Simulation"
+        assert file["general/brian2"].attrs["namespace"] == "ndx-brian2"
+
+
+def test_readme_example_runs(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "brian2nwb.example", str(tmp_path / "example.nwb"),
+                             "--target", "numpy"], check=True, capture_output=True, text=True, cwd=tmp_path)
+    assert "all in the file: True" in result.stdout
+    check_valid(tmp_path / "example.nwb")
+    again = subprocess.run([sys.executable, "-m", "brian2nwb.example", str(tmp_path / "example.nwb"),
+                            "--target", "numpy"], capture_output=True, text=True, cwd=tmp_path)
+    assert again.returncode != 0 and "overwrite" in again.stderr
