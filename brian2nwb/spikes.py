@@ -43,109 +43,95 @@ def value_column(name: str, description: str, data, variable, storage: StorageOp
     return VectorData(name=name, description=description, data=storage.wrap(data))
 
 
-@dataclass
-class _RaggedColumn:
-    """A per-spike variable gathered over several monitors before it becomes a column."""
+@dataclass(frozen=True)
+class _SpikesByNeuron:
+    """One SpikeMonitor's spikes, ordered by neuron (and by time within a neuron)."""
 
-    variable: object
-    description: str
-    values: list  # (row of the monitor, values sorted by neuron, spikes per neuron)
+    monitor: SpikeMonitor
+    population: str
+    first_index: int
+    order: np.ndarray  # the stable permutation that sorts the recorded spikes by neuron
+    per_neuron: np.ndarray  # number of spikes of each neuron of the monitored group
+
+    @classmethod
+    def of(cls, monitor: SpikeMonitor) -> _SpikesByNeuron:
+        population, first_index = population_of(monitor.source)
+        index = recorded_values(monitor, "i")
+        return cls(monitor, population, first_index, order=np.argsort(index, kind="stable"),
+                   per_neuron=np.bincount(index, minlength=len(monitor.source)))
+
+    def values(self, variable: str) -> np.ndarray:
+        return recorded_values(self.monitor, variable)[self.order]
 
 
 def write_units(monitors: list[SpikeMonitor], nwbfile: NWBFile, storage: StorageOptions) -> list[str]:
     """Put every spike of every SpikeMonitor into ``nwbfile.units``.
 
-    One row per neuron of each monitored group (silent neurons too), in the order of
-    the monitors' names. Spike times are the monitors' own float64 seconds; variables
-    recorded at spike time become ragged columns aligned with ``spike_times`` (empty
-    for the rows of monitors that did not record them).
+    One row per neuron of each monitored group (silent neurons too), monitor after
+    monitor. Spike times are the monitors' own float64 seconds; variables recorded at
+    spike time become ragged columns aligned with ``spike_times`` (empty for the rows
+    of monitors that did not record them).
 
     Returns
     -------
     list of str
-        Names of monitors left out, with the reason, for the caller's warning.
+        Monitors left out, with the reason, for the caller's warning.
     """
-    left_out = []
-    populations, neuron_indices, monitor_names = [], [], []
-    times, counts, dts = [], [], []
-    ragged: dict[str, _RaggedColumn] = {}
-    usable = []
-    for monitor in monitors:
-        if not monitor.record:
-            left_out.append(f"{monitor.name} (SpikeMonitor with record=False keeps only counts)")
-            continue
-        usable.append(monitor)
-    for row_offset, monitor in enumerate(usable):
-        population, start = population_of(monitor.source)
-        size = len(monitor.source)
-        index = recorded_values(monitor, "i").astype(np.int64, copy=False)
-        order = np.argsort(index, kind="stable")  # spikes arrive sorted by time: keep that per neuron
-        per_neuron = np.bincount(index, minlength=size)
-        populations.extend([population] * size)
-        neuron_indices.append(np.arange(start, start + size, dtype=np.int64))
-        monitor_names.extend([monitor.name] * size)
-        times.append(recorded_values(monitor, "t")[order])
-        counts.append(per_neuron)
-        dts.append(float(monitor.clock.dt_))
-        for variable in sorted(monitor.record_variables - {"i", "t"}):
-            column = variable if variable not in _UNITS_RESERVED else f"{variable}_at_spike"
-            brian_variable = monitor.variables[variable]
-            if column in ragged and not _same_kind(ragged[column].variable, brian_variable):
-                column = f"{column}_{monitor.name}"
-            if column not in ragged:
-                ragged[column] = _RaggedColumn(
-                    brian_variable, f"'{variable}' at each spike (aligned with spike_times)", [])
-            entry = ragged[column]
-            entry.values.append((row_offset, recorded_values(monitor, variable)[order], per_neuron))
-    if not usable:
+    left_out = [f"{m.name} (SpikeMonitor with record=False keeps only counts)" for m in monitors if not m.record]
+    spikes = [_SpikesByNeuron.of(m) for m in monitors if m.record]
+    if not spikes:
         return left_out
-
-    counts_all = np.concatenate(counts)
-    ends = np.cumsum(counts_all)
-    spike_times = VectorData(name="spike_times", description="Spike times in seconds from the start of the "
-                             "simulation.", data=storage.wrap(np.concatenate(times)))
+    sizes = [len(s.per_neuron) for s in spikes]
     columns = [
         VectorData(name="population", description="Name of the Brian2 group the neuron belongs to.",
-                   data=populations),
+                   data=[s.population for s, size in zip(spikes, sizes) for _ in range(size)]),
         VectorData(name="neuron_index", description="Index of the neuron in its population (group).",
-                   data=np.concatenate(neuron_indices)),
+                   data=np.concatenate([np.arange(s.first_index, s.first_index + size) for s, size in
+                                        zip(spikes, sizes)])),
         VectorData(name="monitor", description="Name of the Brian2 SpikeMonitor that recorded the spikes.",
-                   data=monitor_names),
-        spike_times,
-        VectorIndex(name="spike_times_index", data=storage.wrap(ends), target=spike_times),
+                   data=[s.monitor.name for s, size in zip(spikes, sizes) for _ in range(size)]),
+        *_ragged(spikes, [s.values("t") for s in spikes], storage,
+                 lambda data: VectorData(name="spike_times", data=storage.wrap(data),
+                                         description="Spike times in seconds from the start of the simulation.")),
     ]
-    for name, entry in ragged.items():
-        columns.extend(_ragged_column(name, entry, counts, storage))
+    for name, (variable, parts) in _spike_variables(spikes).items():
+        columns.extend(_ragged(spikes, parts, storage, lambda data, name=name, variable=variable: value_column(
+            name, f"'{variable.name}' at each spike (aligned with spike_times)", data, variable, storage)))
 
-    resolution = min(dts)
-    description = "Spikes recorded by the Brian2 SpikeMonitors " + ", ".join(m.name for m in usable) + "."
+    dts = [float(s.monitor.clock.dt_) for s in spikes]
+    description = "Spikes recorded by the Brian2 SpikeMonitors " + ", ".join(s.monitor.name for s in spikes) + "."
     if len(set(dts)) > 1:
-        description += f" The monitors' time steps differ; resolution is the smallest ({resolution} s)."
-    nwbfile.units = Units(name="units", description=description, resolution=resolution, columns=columns,
-                          id=np.arange(len(counts_all)))
+        description += f" The monitors' time steps differ; resolution is the smallest ({min(dts)} s)."
+    nwbfile.units = Units(name="units", description=description, resolution=min(dts), columns=columns,
+                          id=np.arange(sum(sizes)))
     return left_out
+
+
+def _spike_variables(spikes: list[_SpikesByNeuron]) -> dict[str, tuple]:
+    """Column name -> (Brian2 variable, sorted values per monitor or None)."""
+    columns: dict[str, tuple] = {}
+    for position, entry in enumerate(spikes):
+        for variable in sorted(entry.monitor.record_variables - {"i", "t"}):
+            name = variable if variable not in _UNITS_RESERVED else f"{variable}_at_spike"
+            brian_variable = entry.monitor.variables[variable]
+            if name in columns and not _same_kind(columns[name][0], brian_variable):
+                name = f"{name}_{entry.monitor.name}"  # same name, different dtype or unit
+            columns.setdefault(name, (brian_variable, [None] * len(spikes)))[1][position] = entry.values(variable)
+    return columns
 
 
 def _same_kind(a, b) -> bool:
     return a.dtype == b.dtype and a.dim is b.dim
 
 
-def _ragged_column(name, entry: _RaggedColumn, counts: list, storage: StorageOptions):
-    """Data and index of a ragged per-spike column, empty rows for monitors without it."""
-    by_monitor = {row: (values, per_neuron) for row, values, per_neuron in entry.values}
-    pieces, row_counts = [], []
-    for row, per_neuron in enumerate(counts):
-        if row in by_monitor:
-            values, _ = by_monitor[row]
-            pieces.append(values)
-            row_counts.append(per_neuron)
-        else:
-            row_counts.append(np.zeros_like(per_neuron))
-    data = np.concatenate(pieces)
-    column = value_column(name, entry.description, data, entry.variable, storage)
-    index = VectorIndex(name=f"{name}_index", data=storage.wrap(np.cumsum(np.concatenate(row_counts))),
-                        target=column)
-    return [column, index]
+def _ragged(spikes: list[_SpikesByNeuron], parts: list, storage: StorageOptions, make_column) -> list:
+    """A per-spike column (made by ``make_column`` from the joined data) and its index;
+    the rows of monitors whose part is None are empty."""
+    data = np.concatenate([part for part in parts if part is not None])
+    counts = np.concatenate([s.per_neuron if part is not None else np.zeros_like(s.per_neuron)
+                             for s, part in zip(spikes, parts)])
+    column = make_column(data)
+    return [column, VectorIndex(name=f"{column.name}_index", data=storage.wrap(np.cumsum(counts)), target=column)]
 
 
 def write_event_monitors(monitors: list[EventMonitor], nwbfile: NWBFile, storage: StorageOptions) -> list[str]:

@@ -1,9 +1,14 @@
-"""Shared fixtures: a clean Brian2 scope per test, the numpy target by default."""
+"""Shared fixtures: a clean Brian2 scope per test, the numpy target by default, and a
+check of every NWB file a test leaves in its ``tmp_path``."""
+
+from pathlib import Path
 
 import brian2
 import pytest
 
-from helpers import reset_brian
+from helpers import check_valid, reset_brian
+
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 
 @pytest.fixture(autouse=True)
@@ -12,6 +17,30 @@ def brian_scope():
     reset_brian("numpy")
     yield
     reset_brian("numpy")
+
+
+@pytest.fixture(autouse=True)
+def every_written_file_is_valid(request):
+    """After a test that used ``tmp_path``: every HDF5 ``.nwb`` file in it passes pynwb
+    validation, and nwbinspector too when the file has the subject fields DANDI demands."""
+    if "tmp_path" not in request.fixturenames:
+        yield
+        return
+    folder: Path = request.getfixturevalue("tmp_path")  # now torn down after this fixture
+    yield
+    for path in sorted(folder.rglob("*.nwb")):
+        if path.name.startswith(".") or path.read_bytes()[:8] != HDF5_SIGNATURE:
+            continue  # a killed writer's partial file, or a test's stand-in for a user's file
+        check_valid(path, inspect=has_dandi_subject(path))
+
+
+def has_dandi_subject(path: Path) -> bool:
+    import h5py
+
+    with h5py.File(path, "r") as file:
+        subject = file.get("general/subject")
+        return subject is not None and {"subject_id", "species", "sex"} <= set(subject) and bool(
+            {"age", "date_of_birth"} & set(subject))
 
 
 @pytest.fixture

@@ -31,13 +31,15 @@ def read_plain(path: Path) -> dict[str, np.ndarray]:
         return dict(data)
 
 
-def check_valid(path: Path) -> None:
+def check_valid(path: Path, inspect: bool = True) -> None:
     """pynwb validation without errors, nwbinspector without CRITICAL or violations."""
     import pynwb
     from nwbinspector import Importance, inspect_nwbfile
 
     errors = pynwb.validate(path=str(path))
     assert not errors, errors
+    if not inspect:
+        return
     serious = [message for message in inspect_nwbfile(nwbfile_path=str(path))
                if message.importance in (Importance.CRITICAL, Importance.BEST_PRACTICE_VIOLATION)]
     assert not serious, "\n".join(f"{m.importance.name} {m.check_function_name} {m.object_name}: {m.message}"

@@ -39,6 +39,14 @@ def dimensions_attribute(required: bool = True) -> NWBAttributeSpec:
     )
 
 
+def neuron_index_column(doc: str) -> NWBDatasetSpec:
+    return NWBDatasetSpec(name="neuron_index", neurodata_type_inc="VectorData", dtype="int64", doc=doc)
+
+
+def name_attribute(name: str, what: str) -> NWBAttributeSpec:
+    return NWBAttributeSpec(name=name, doc=f"Name of the {what}.", dtype="text")
+
+
 def make_types() -> list:
     quantity_data = NWBDatasetSpec(
         neurodata_type_def="QuantityData",
@@ -64,9 +72,9 @@ def make_types() -> list:
             ),
         ],
         attributes=[
-            NWBAttributeSpec(name="monitor", doc="Name of the Brian2 StateMonitor.", dtype="text"),
-            NWBAttributeSpec(name="source", doc="Name of the monitored Brian2 group.", dtype="text"),
-            NWBAttributeSpec(name="variable", doc="Name of the recorded variable.", dtype="text"),
+            name_attribute("monitor", "Brian2 StateMonitor"),
+            name_attribute("source", "monitored Brian2 group"),
+            name_attribute("variable", "recorded variable"),
             dimensions_attribute(),
         ],
     )
@@ -84,12 +92,9 @@ def make_types() -> list:
         neurodata_type_inc="EventsTable",
         doc=("The spike trains a Brian2 SpikeGeneratorGroup emits, one row per spike (timestamp and "
              "neuron index). With a non-zero period the pattern repeats every period."),
-        datasets=[
-            NWBDatasetSpec(name="neuron_index", neurodata_type_inc="VectorData", dtype="int64",
-                           doc="Index of the neuron of the SpikeGeneratorGroup that emits the spike."),
-        ],
+        datasets=[neuron_index_column("Index of the neuron of the SpikeGeneratorGroup that emits the spike.")],
         attributes=[
-            NWBAttributeSpec(name="source", doc="Name of the Brian2 SpikeGeneratorGroup.", dtype="text"),
+            name_attribute("source", "Brian2 SpikeGeneratorGroup"),
             NWBAttributeSpec(name="num_neurons", doc="Number of neurons of the group.", dtype="int64"),
             NWBAttributeSpec(name="period", doc="Period of repetition in seconds; 0 if the pattern does not repeat.",
                              dtype="float64"),
@@ -101,14 +106,11 @@ def make_types() -> list:
         neurodata_type_inc="EventsTable",
         doc=("The events recorded by a Brian2 EventMonitor, one row per event: time, index of the element "
              "in the monitored group, and the variables recorded at the event."),
-        datasets=[
-            NWBDatasetSpec(name="neuron_index", neurodata_type_inc="VectorData", dtype="int64",
-                           doc="Index in the monitored group of the element that emitted the event."),
-        ],
+        datasets=[neuron_index_column("Index in the monitored group of the element that emitted the event.")],
         attributes=[
-            NWBAttributeSpec(name="monitor", doc="Name of the Brian2 EventMonitor.", dtype="text"),
-            NWBAttributeSpec(name="source", doc="Name of the monitored Brian2 group.", dtype="text"),
-            NWBAttributeSpec(name="event", doc="Name of the Brian2 event that was monitored.", dtype="text"),
+            name_attribute("monitor", "Brian2 EventMonitor"),
+            name_attribute("source", "monitored Brian2 group"),
+            name_attribute("event", "Brian2 event that was monitored"),
         ],
     )
 
