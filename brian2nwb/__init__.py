@@ -8,6 +8,10 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 from .metadata import Brian2NWBWarning  # noqa: E402
+from .reader import RebuiltNetwork, from_nwb  # noqa: E402
+from .safety import UnsafeModelError  # noqa: E402
+from .snapshot import snapshot  # noqa: E402
 from .writer import to_nwb  # noqa: E402
 
-__all__ = ["to_nwb", "Brian2NWBWarning", "__version__"]
+__all__ = ["to_nwb", "snapshot", "from_nwb", "RebuiltNetwork", "Brian2NWBWarning", "UnsafeModelError",
+           "__version__"]

@@ -60,8 +60,7 @@ def view_network(net: Network | None, level: int = 0) -> NetworkView:
                 f"to_nwb expects a brian2.Network (or None for the network of plain run() calls), "
                 f"not {type(net).__name__}."
             )
-        objects = list(net.objects)
-        return NetworkView(name=net.name, t_end=float(net.t_), objects=sorted(objects, key=lambda o: o.name))
+        return NetworkView(name=net.name, t_end=float(net.t_), objects=top_level_objects(net.objects))
 
     visible = collect(level=level + 1)
     ran = [obj for obj in visible if obj._network == magic_network.id]
@@ -70,21 +69,29 @@ def view_network(net: Network | None, level: int = 0) -> NetworkView:
             "No Brian2 objects that took part in a plain run() call are visible here. Call to_nwb(None, ...) "
             "in the same scope as run(), or create a brian2.Network, run it and pass it: to_nwb(net, path)."
         )
-    contained = {id(part) for obj in ran for part in walk(obj) if part is not obj}
-    top_level = [obj for obj in ran if id(obj) not in contained]
-    return NetworkView(name="magicnetwork", t_end=float(magic_network.t_),
-                       objects=sorted(top_level, key=lambda o: o.name))
+    return NetworkView(name="magicnetwork", t_end=float(magic_network.t_), objects=top_level_objects(ran))
 
 
-def used_timed_arrays(view: NetworkView) -> dict[str, TimedArray]:
+def top_level_objects(objects) -> list:
+    """The objects that no other of them contains, sorted by name."""
+    objects = list(objects)
+    contained = {id(part) for obj in objects for part in walk(obj) if part is not obj}
+    return sorted((obj for obj in objects if id(obj) not in contained), key=lambda o: o.name)
+
+
+def used_timed_arrays(view: NetworkView, earlier: dict | None = None) -> dict[str, TimedArray]:
     """The TimedArrays the network's generated code refers to, by file name.
 
-    A TimedArray is named after the identifier the model code uses for it; when
+    ``earlier`` adds TimedArrays (by identifier) that earlier runs used. A
+    TimedArray is named after the identifier the model code uses for it; when
     one TimedArray is used under several identifiers, or one identifier names
     different TimedArrays, Brian2's own unique name is used instead.
     """
     identifiers: dict[int, set[str]] = {}
     arrays: dict[int, TimedArray] = {}
+    for identifier, value in (earlier or {}).items():  # used in earlier runs only
+        arrays[id(value)] = value
+        identifiers.setdefault(id(value), set()).add(identifier)
     for obj in view.all_objects():
         for codeobj in getattr(obj, "_code_objects", ()):
             for identifier, value in codeobj.variables.items():

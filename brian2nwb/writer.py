@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 from brian2 import Network
+from brian2.core.magic import magic_network
 from pynwb import NWBHDF5IO
 from pynwb.file import Subject
 
 from .datasets import StorageOptions
 from .metadata import Brian2NWBWarning, make_nwbfile
+from .model import describe_model, earlier_timed_arrays
+from .model_nwb import model_to_nwb
 from .network import NetworkView, used_timed_arrays, view_network
 from .registry import REGISTRY, kind_of
 from .safe_write import atomic_path, check_target
+from .snapshot import RunRecorder
 from .stimulus import write_timed_arrays
 
 
@@ -29,7 +34,7 @@ def to_nwb(
     compression_opts: int | None = 4,
     **metadata,
 ) -> Path:
-    """Write a Brian2 simulation's results to an NWB file.
+    """Write a Brian2 simulation, its results and its model, to an NWB file.
 
     Parameters
     ----------
@@ -67,8 +72,19 @@ def to_nwb(
     """
     target = check_target(path, overwrite)
     view = view_network(net, level=1)
+    recorder = next((obj for obj in view.objects if isinstance(obj, RunRecorder)), None)
+    view = replace(view, objects=[obj for obj in view.objects if not isinstance(obj, RunRecorder)])
+    storage = StorageOptions(compression, compression_opts)
     nwbfile = make_nwbfile(view, subject, source_script, metadata)
-    left_out = write_results(view, nwbfile, StorageOptions(compression, compression_opts))
+    timed_arrays = used_timed_arrays(view, earlier_timed_arrays(recorder))
+    left_out = write_results(view, nwbfile, storage)
+    left_out.extend(write_timed_arrays(timed_arrays, nwbfile, storage))
+    model, model_left_out = describe_model(view, recorder, net if net is not None else magic_network,
+                                           {id(array): name for name, array in timed_arrays.items()})
+    left_out.extend(model_left_out)
+    simulation = nwbfile.lab_meta_data["brian2"]
+    simulation.initial_state = model.attrs["initial_state"]
+    model_to_nwb(model, simulation, storage, nwbfile)
     if left_out:
         warnings.warn("Not written to " + str(target) + ":\n  " + "\n  ".join(left_out), Brian2NWBWarning,
                       stacklevel=2)
@@ -93,5 +109,4 @@ def write_results(view: NetworkView, nwbfile, storage: StorageOptions) -> list[s
     for cls, objects in by_kind.items():
         if objects and REGISTRY[cls].results is not None:
             left_out.extend(REGISTRY[cls].results(objects, nwbfile, storage))
-    left_out.extend(write_timed_arrays(used_timed_arrays(view), nwbfile, storage))
     return left_out

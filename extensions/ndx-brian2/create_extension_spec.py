@@ -18,6 +18,7 @@ from pynwb.spec import (
     NWBAttributeSpec,
     NWBDatasetSpec,
     NWBGroupSpec,
+    NWBLinkSpec,
     NWBNamespaceBuilder,
     export_spec,
 )
@@ -32,11 +33,22 @@ DIMENSIONS_DOC = (
 )
 
 
-def dimensions_attribute(required: bool = True) -> NWBAttributeSpec:
+def dimensions_attribute(required: bool = True, name: str = "dimensions") -> NWBAttributeSpec:
     return NWBAttributeSpec(
-        name="dimensions", doc=DIMENSIONS_DOC, dtype="float64", shape=[7], dims=["base_unit"],
-        required=required,
+        name=name, doc=DIMENSIONS_DOC, dtype="float64", shape=[7], dims=["base_unit"], required=required,
     )
+
+
+def text_attribute(name: str, doc: str, required: bool = True) -> NWBAttributeSpec:
+    return NWBAttributeSpec(name=name, doc=doc, dtype="text", required=required)
+
+
+def int_attribute(name: str, doc: str, required: bool = True) -> NWBAttributeSpec:
+    return NWBAttributeSpec(name=name, doc=doc, dtype="int64", required=required)
+
+
+def float_attribute(name: str, doc: str, required: bool = True) -> NWBAttributeSpec:
+    return NWBAttributeSpec(name=name, doc=doc, dtype="float64", required=required)
 
 
 def neuron_index_column(doc: str) -> NWBDatasetSpec:
@@ -114,6 +126,77 @@ def make_types() -> list:
         ],
     )
 
+    object_model = NWBGroupSpec(
+        neurodata_type_def="Brian2ObjectModel",
+        neurodata_type_inc="NWBContainer",
+        doc=("One object of a Brian2 network, with what is needed to rebuild it. The group's name is the "
+             "object's Brian2 name. Tables it may hold: 'final_state' and 'initial_state' (one row per "
+             "element, one column per variable, at the end of the recording and at t=0), 'final_shared_state' "
+             "and 'initial_shared_state' (one row: shared variables), 'run_<k>_state' and "
+             "'run_<k>_shared_state' (variables the user changed before run k), and kind-specific tables "
+             "('events', 'run_regularly', 'links', 'connectivity', 'pathways', 'recorded')."),
+        attributes=[text_attribute("clock", "Name of the Brian2 clock the object runs on.", required=False)],
+        groups=[NWBGroupSpec(neurodata_type_inc="DynamicTable", quantity="*",
+                             doc="Tables describing the object: its state, code and connectivity.")],
+    )
+
+    def model(name: str, doc: str, attributes: list, links: list | None = None) -> NWBGroupSpec:
+        return NWBGroupSpec(neurodata_type_def=name, neurodata_type_inc="Brian2ObjectModel", doc=doc,
+                            attributes=attributes, links=links or [])
+
+    code = "Brian2 model code (abstract code, not Python)"
+    model_types = [
+        model("NeuronGroupModel", "A Brian2 NeuronGroup.", [
+            int_attribute("N", "Number of neurons."),
+            text_attribute("model", "The model equations, one per line, as Brian2 parses them: "
+                                    "'lhs = expression : unit (flags)', units as products of SI base units."),
+            text_attribute("method", "The integration method (a name registered with Brian2)."),
+            text_attribute("threshold", f"Threshold condition ({code}).", required=False),
+            text_attribute("reset", f"Reset statements ({code}).", required=False),
+            text_attribute("refractory", f"Refractoriness as an expression ({code}).", required=False),
+            float_attribute("refractory_time", "Refractory period in seconds.", required=False),
+        ]),
+        model("SubgroupModel", "A Brian2 Subgroup: neurons start to stop-1 of its source group.", [
+            text_attribute("source", "Name of the group it is part of."),
+            int_attribute("start", "Index of its first neuron in the source group."),
+            int_attribute("stop", "Index after its last neuron in the source group."),
+        ]),
+        model("SynapsesModel", "A Brian2 Synapses object; 'connectivity' holds i, j and per-synapse delays.", [
+            text_attribute("source", "Name of the presynaptic group."),
+            text_attribute("target", "Name of the postsynaptic group."),
+            text_attribute("model", "The synaptic model equations, one per line (see NeuronGroupModel)."),
+            text_attribute("method", "The integration method of clock-driven equations.", required=False),
+            text_attribute("multisynaptic_index", "Name of the multisynaptic index variable.", required=False),
+        ]),
+        model("PoissonGroupModel", "A Brian2 PoissonGroup; rates as an expression or in the state table.", [
+            int_attribute("N", "Number of neurons."),
+            text_attribute("rates", f"Rates as an expression ({code}).", required=False),
+        ]),
+        model("SpikeGeneratorGroupModel", "A Brian2 SpikeGeneratorGroup; its spikes are the linked table.", [
+            int_attribute("N", "Number of neurons."),
+            float_attribute("period", "Period of repetition in seconds; 0 if none."),
+        ], links=[NWBLinkSpec(name="spikes", target_type="SpikeGeneratorTable",
+                              doc="The spike trains the group emits (in /stimulus).")]),
+        model("PoissonInputModel", "A Brian2 PoissonInput.", [
+            text_attribute("target", "Name of the target group."),
+            text_attribute("target_var", "Name of the target variable."),
+            int_attribute("N", "Number of independent Poisson inputs."),
+            float_attribute("rate", "Rate of each input in hertz."),
+            text_attribute("weight", f"Weight as an expression ({code}).", required=False),
+            float_attribute("weight_value", "Weight as a value in SI units.", required=False),
+            dimensions_attribute(required=False, name="weight_dimensions"),
+        ]),
+        model("MonitorModel", "A Brian2 monitor (its recordings are in /units, /events or /acquisition).", [
+            text_attribute("kind", "SpikeMonitor, EventMonitor, StateMonitor or PopulationRateMonitor."),
+            text_attribute("source", "Name of the monitored group."),
+            text_attribute("event", "Name of the monitored event.", required=False),
+            text_attribute("variables", "Recorded variables, comma-separated.", required=False),
+            NWBAttributeSpec(name="record", doc="SpikeMonitor/EventMonitor: whether spikes were recorded; "
+                                                "StateMonitor: whether all indices were.", dtype="bool",
+                             required=False),
+        ]),
+    ]
+
     simulation = NWBGroupSpec(
         neurodata_type_def="Brian2Simulation",
         neurodata_type_inc="LabMetaData",
@@ -133,15 +216,25 @@ def make_types() -> list:
             NWBAttributeSpec(name="dt", doc="Time step of Brian2's default clock, in seconds.", dtype="float64"),
             NWBAttributeSpec(name="t_end", doc="Simulated time at the end of the recording, in seconds.",
                              dtype="float64"),
+            text_attribute("initial_state", "Where the state at t=0 came from: 'snapshot' "
+                                            "(brian2nwb.snapshot), 'store' (Network.store at t=0) or 'none'.",
+                           required=False),
         ],
         groups=[
+            NWBGroupSpec(name="objects", doc="The objects of the network, one group per object named after it.",
+                         quantity="?",
+                         groups=[NWBGroupSpec(neurodata_type_inc="Brian2ObjectModel", quantity="*",
+                                              doc="One object of the network.")]),
             NWBGroupSpec(neurodata_type_inc="DynamicTable", quantity="*",
-                         doc="Tables describing the objects of the Brian2 network."),
+                         doc=("Tables about the whole network: 'clocks' (name, dt), 'schedule' (when, order, "
+                              "clock and active flag of every object and its parts), 'identifiers' (external "
+                              "constants and TimedArrays the code used, per scope and run) and 'runs' (start, "
+                              "duration and seed of each run)."))
         ],
     )
 
     return [quantity_data, state_monitor_series, timed_array_series, spike_generator_table,
-            event_monitor_table, simulation]
+            event_monitor_table, object_model, *model_types, simulation]
 
 
 def main(output_dir: Path) -> None:

@@ -1,0 +1,398 @@
+"""A live Brian2 network described as plain data (no NWB in here).
+
+`describe_model` turns the objects of a network into `ObjectDescription`\\ s: a
+kind (the Brian2 class), attributes (numbers and strings) and named tables
+(column name -> array; dimensioned columns are Brian2 Quantities). The same
+description is what `build` turns back into Brian2 objects, and what the NWB
+model module writes and reads. The describe function of each kind is in the
+registry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from brian2 import Clock, Quantity, TimedArray
+from brian2.core.functions import Function
+from brian2.core.variables import ArrayVariable, Constant
+from brian2.equations.equations import DIFFERENTIAL_EQUATION, Equations, SingleEquation
+from brian2.stateupdaters.base import StateUpdateMethod
+from brian2.units.fundamentalunits import DIMENSIONLESS
+
+from .equations import equations_text
+from .network import NetworkView, walk
+
+Table = dict  # column name -> numpy array or Quantity, all of one length
+
+
+@dataclass
+class ObjectDescription:
+    """One Brian2 object as plain data.
+
+    Attributes
+    ----------
+    kind : str
+        The Brian2 class it is rebuilt as, e.g. ``"NeuronGroup"``.
+    name : str
+        The object's Brian2 name.
+    attrs : dict
+        Scalar settings (numbers, strings, small arrays) by NWB attribute name.
+    tables : dict of str to Table
+        Named tables (state, events, pathways...).
+    """
+
+    kind: str
+    name: str
+    attrs: dict = field(default_factory=dict)
+    tables: dict = field(default_factory=dict)
+
+
+def own_array_variables(obj) -> dict:
+    """The array variables ``obj`` owns (what Brian2's own ``store()`` saves)."""
+    return {name: var for name, var in obj.variables.items()
+            if isinstance(var, ArrayVariable) and var.owner is not None and var.owner.name == obj.name
+            and name == var.name}
+
+
+def state_tables(obj, size: int) -> tuple[Table, Table]:
+    """(per-element table, shared table) of ``obj``'s current state.
+
+    Per element: user variables with one value per element. Shared: scalar
+    variables, internal ones (``_lastindex``) included. Internal per-element
+    arrays (spike spaces, connectivity, counters) are left out: they are derived
+    or rebuilt.
+    """
+    per_element, shared = {}, {}
+    for name, var in sorted(own_array_variables(obj).items()):
+        if var.scalar:
+            shared[name] = _with_unit(np.array([var.get_value().item()], dtype=var.dtype), var.dim)
+        elif not name.startswith("_") and var.size == size and name not in ("i", "j", "N"):
+            values = np.array(var.get_value(), dtype=var.dtype, copy=True)
+            per_element[name] = _with_unit(values, var.dim)
+    return per_element, shared
+
+
+def _with_unit(values: np.ndarray, dim):
+    return values if dim is DIMENSIONLESS else Quantity(values, dim=dim)
+
+
+def method_used(state_updater) -> str:
+    """The integration method Brian2 chose for ``state_updater``, by its registered name."""
+    choice = state_updater.method_choice
+    if isinstance(choice, str):
+        return choice
+    codeobj = getattr(state_updater, "codeobj", None)
+    equations = state_updater.group.equations
+    if codeobj is not None and len(equations.diff_eq_names) > 0:
+        try:
+            method = StateUpdateMethod.determine_stateupdater(equations, codeobj.variables, choice)
+            for name, registered in StateUpdateMethod.stateupdaters.items():
+                if registered is method:
+                    return name
+        except Exception:  # noqa: BLE001 - fall back to Brian2's own choice at rebuild
+            pass
+    return ", ".join(choice) if not isinstance(choice, str) else choice
+
+
+def synapses_equations(synapses) -> str:
+    """The Synapses model as the user gave it (Brian2 keeps it split by kind)."""
+    lines: list[SingleEquation] = []
+    skip = {synapses.multisynaptic_index} if synapses.multisynaptic_index else set()
+    if getattr(synapses, "subexpression_updater", None) is not None:
+        raise NotImplementedError(f"Synapses '{synapses.name}' use '(constant over dt)' subexpressions, which "
+                                  "brian2nwb cannot describe yet.")
+    for eq in synapses.equations.ordered:
+        if eq.varname not in skip:
+            lines.append(eq)
+    if synapses.event_driven is not None:
+        lines.extend(eq for eq in synapses.event_driven.ordered if eq.type == DIFFERENTIAL_EQUATION)
+    for varname, updater in synapses.summed_updaters.items():
+        target = updater.target_var
+        lines.append(SingleEquation("subexpression", varname, dimensions=target.dim,
+                                    var_type=_var_type(target), expr=updater.expression, flags=["summed"]))
+    return equations_text(lines)
+
+
+def _var_type(variable) -> str:
+    from brian2.equations.equations import BOOLEAN, FLOAT, INTEGER
+
+    if variable.dtype == np.bool_:
+        return BOOLEAN
+    if np.issubdtype(variable.dtype, np.integer):
+        return INTEGER
+    return FLOAT
+
+
+def neuron_equations(group) -> str:
+    return equations_text(group.user_equations.ordered)
+
+
+def clock_of(obj) -> Clock:
+    return obj.clock
+
+
+def external_identifiers(view: NetworkView) -> dict:
+    """Identifiers the generated code resolved outside its own group, per code object.
+
+    Returns ``{(scope, identifier): value}`` where scope is the name of the group
+    whose explicit ``namespace`` held it, or ``"run"`` for the run's namespace (or
+    the caller's variables). Values are Constants (value, dimension, dtype) or
+    TimedArrays; other functions are returned too, so that the caller can say
+    they cannot be stored.
+    """
+    from brian2.core.namespace import DEFAULT_CONSTANTS, DEFAULT_FUNCTIONS, DEFAULT_UNITS
+
+    found = {}
+    for obj in view.all_objects():
+        for codeobj in getattr(obj, "_code_objects", ()):
+            group = getattr(obj, "group", None)
+            group_namespace = getattr(group, "namespace", None) or {}
+            internal = set(getattr(obj, "variables", None) or ()) | set(getattr(group, "variables", None) or ())
+            for identifier, value in codeobj.variables.items():
+                if identifier in internal:
+                    continue
+                if isinstance(value, Constant):
+                    default = DEFAULT_UNITS.get(identifier, DEFAULT_CONSTANTS.get(identifier))
+                    if default is not None and _same_constant(default, value):
+                        continue
+                elif isinstance(value, Function):
+                    if identifier in DEFAULT_FUNCTIONS and DEFAULT_FUNCTIONS[identifier] is value:
+                        continue
+                else:
+                    continue
+                scope = getattr(group, "name", "run") if identifier in group_namespace else "run"
+                found[(scope, identifier)] = value
+    return found
+
+
+def _same_constant(default, constant: Constant) -> bool:
+    value = getattr(default, "value", default)
+    return (np.asarray(value, dtype=np.float64) == np.float64(constant.value)
+            and getattr(default, "dim", DIMENSIONLESS) is constant.dim)
+
+
+def namespace_table(identifiers: dict, run: int, timed_array_names: dict) -> Table:
+    """Rows of the namespace table for the resolved external identifiers of one run.
+
+    TimedArrays refer to their stimulus series by name; other functions cannot be
+    stored and are listed with kind ``function`` so that rebuilding can name them.
+    """
+    rows = {"identifier": [], "scope": [], "run": [], "kind": [], "value": [], "dimensions": [], "dtype": [],
+            "reference": []}
+    for (scope, identifier), value in sorted(identifiers.items()):
+        rows["identifier"].append(identifier)
+        rows["scope"].append(scope)
+        rows["run"].append(run)
+        if isinstance(value, Constant):
+            rows["kind"].append("constant")
+            rows["value"].append(float(value.value))
+            rows["dimensions"].append(np.asarray(value.dim._dims, dtype=np.float64))
+            rows["dtype"].append(np.dtype(value.dtype).name)
+            rows["reference"].append("")
+        else:
+            is_array = isinstance(value, TimedArray)
+            rows["kind"].append("timed_array" if is_array else "function")
+            rows["value"].append(float(value.dt) if is_array else np.nan)  # the exact dt of a TimedArray
+            rows["dimensions"].append(np.zeros(7))
+            rows["dtype"].append("")
+            rows["reference"].append(timed_array_names.get(id(value), "") if is_array else
+                                     getattr(value, "name", identifier) or identifier)
+    rows["run"] = np.asarray(rows["run"], dtype=np.int64)
+    rows["value"] = np.asarray(rows["value"], dtype=np.float64)
+    rows["dimensions"] = np.asarray(rows["dimensions"], dtype=np.float64).reshape(-1, 7)
+    return rows
+
+
+def schedule_table(view: NetworkView) -> Table:
+    """when, order, clock and active flag of every object, contained ones included."""
+    rows = {"name": [], "owner": [], "kind": [], "clock": [], "when": [], "order": [], "active": []}
+    for top in view.objects:
+        for obj in walk(top):
+            rows["name"].append(obj.name)
+            rows["owner"].append(top.name)
+            rows["kind"].append(type(obj).__name__)
+            rows["clock"].append(obj.clock.name)
+            rows["when"].append(obj.when)
+            rows["order"].append(int(obj.order))
+            rows["active"].append(bool(obj.active))
+    rows["order"] = np.asarray(rows["order"], dtype=np.int64)
+    rows["active"] = np.asarray(rows["active"], dtype=bool)
+    return rows
+
+
+def clocks_table(view: NetworkView) -> Table:
+    clocks = {}
+    for obj in view.all_objects():
+        clocks[obj.clock.name] = float(obj.clock.dt_)
+    names = sorted(clocks)
+    return {"name": names, "dt": np.asarray([clocks[n] for n in names], dtype=np.float64)}
+
+
+# --- one describe function per Brian2 object kind (referenced by the registry) ---
+
+def _states(obj, size: int, initial: dict | None) -> dict:
+    """The final (current) state tables, and the initial ones when captured."""
+    tables = {}
+    final, final_shared = state_tables(obj, size)
+    tables["final_state"], tables["final_shared_state"] = final, final_shared
+    if initial is not None and obj.name in initial:
+        tables["initial_state"], tables["initial_shared_state"] = initial[obj.name]
+    return tables
+
+
+def describe_neuron_group(group, initial: dict | None) -> ObjectDescription:
+    from brian2.core.base import BrianObject  # noqa: F401
+    from brian2.groups.group import CodeRunner
+
+    attrs = {"N": len(group), "model": neuron_equations(group), "method": method_used(group.state_updater),
+             "clock": group.clock.name}
+    if "spike" in group.events:
+        attrs["threshold"] = group.events["spike"]
+    if "spike" in group.event_codes:
+        attrs["reset"] = group.event_codes["spike"]
+    refractory = group._refractory
+    if isinstance(refractory, str):
+        attrs["refractory"] = refractory
+    elif refractory is not False and refractory is not None:
+        attrs["refractory_time"] = float(refractory)
+    tables = _states(group, len(group), initial)
+    events = [name for name in sorted(group.events) if name != "spike"]
+    if events:
+        tables["events"] = {"event": events, "condition": [group.events[e] for e in events],
+                            "code": [group.event_codes.get(e, "") for e in events]}
+    regular = [obj for obj in group.contained_objects if type(obj) is CodeRunner]
+    if regular:
+        tables["run_regularly"] = {"name": [o.name for o in regular], "code": [o.abstract_code for o in regular]}
+    links = sorted(getattr(group, "_linked_variables", ()))
+    if links:
+        tables["links"] = _links_table(group, links)
+    return ObjectDescription("NeuronGroup", group.name, attrs, tables)
+
+
+def _links_table(group, names) -> Table:
+    rows = {"variable": [], "target": [], "target_variable": [], "index": []}
+    for name in names:
+        var = group.variables[name]
+        index_name = group.variables.indices[name]
+        rows["variable"].append(name)
+        rows["target"].append(var.owner.name)
+        rows["target_variable"].append(var.name)
+        rows["index"].append("" if index_name in ("_idx", "0") else index_name)
+        if index_name not in ("_idx", "0"):
+            raise NotImplementedError(f"The linked variable '{name}' of '{group.name}' uses an index; brian2nwb "
+                                      "stores only linked variables without index yet.")
+    return rows
+
+
+def describe_subgroup(subgroup, initial: dict | None) -> ObjectDescription:
+    return ObjectDescription("Subgroup", subgroup.name, {"source": subgroup.source.name,
+                                                         "start": int(subgroup.start), "stop": int(subgroup.stop)})
+
+
+def describe_synapses(synapses, initial: dict | None) -> ObjectDescription:
+    attrs = {"source": synapses.source.name, "target": synapses.target.name, "model": synapses_equations(synapses),
+             "clock": synapses.clock.name}
+    if synapses.state_updater is not None:
+        attrs["method"] = method_used(synapses.state_updater)
+    if synapses.multisynaptic_index:
+        attrs["multisynaptic_index"] = synapses.multisynaptic_index
+    tables = _states(synapses, len(synapses), initial)
+    for table in ("final_state", "initial_state"):
+        if table in tables and synapses.multisynaptic_index:
+            tables[table].pop(synapses.multisynaptic_index, None)  # recomputed by connect()
+    connectivity = {"i": np.asarray(synapses.i[:], dtype=np.int64), "j": np.asarray(synapses.j[:], dtype=np.int64)}
+    pathways = {"name": [], "prepost": [], "event": [], "code": [], "delay": []}
+    for pathway in synapses._pathways:
+        objname = pathway.name[len(synapses.name) + 1:]
+        delay = pathway.variables["delay"]
+        pathways["name"].append(objname)
+        pathways["prepost"].append(pathway.prepost)
+        pathways["event"].append(pathway.event)
+        pathways["code"].append(pathway.code)
+        pathways["delay"].append(float(delay.get_value().item()) if delay.scalar else np.nan)
+        if not delay.scalar:
+            connectivity[f"delay_{objname}"] = Quantity(np.array(delay.get_value(), copy=True), dim=delay.dim)
+    pathways["delay"] = np.asarray(pathways["delay"], dtype=np.float64)
+    tables["connectivity"] = connectivity
+    tables["pathways"] = pathways
+    return ObjectDescription("Synapses", synapses.name, attrs, tables)
+
+
+def describe_poisson_group(group, initial: dict | None) -> ObjectDescription:
+    attrs = {"N": len(group), "clock": group.clock.name}
+    if isinstance(group._rates, str):
+        attrs["rates"] = group._rates
+    return ObjectDescription("PoissonGroup", group.name, attrs, _states(group, len(group), initial))
+
+
+def describe_spike_generator(group, initial: dict | None) -> ObjectDescription:
+    attrs = {"N": len(group), "period": float(group.variables["period"].get_value().item()),
+             "clock": group.clock.name}
+    tables = _states(group, len(group), initial)
+    tables["spikes"] = {"neuron_index": np.asarray(group.variables["neuron_index"].get_value(), dtype=np.int64),
+                        "time": np.array(group.variables["spike_time"].get_value(), dtype=np.float64)}
+    return ObjectDescription("SpikeGeneratorGroup", group.name, attrs, tables)
+
+
+def describe_poisson_input(poisson_input, initial: dict | None) -> ObjectDescription:
+    attrs = {"target": poisson_input._group.name, "target_var": poisson_input._target_var,
+             "N": int(poisson_input._N), "rate": float(poisson_input._rate)}
+    weight = poisson_input._weight
+    if isinstance(weight, str):
+        attrs["weight"] = weight
+    else:
+        attrs["weight_value"] = float(weight)
+        attrs["weight_dimensions"] = np.asarray(weight.dim._dims if hasattr(weight, "dim") else
+                                                DIMENSIONLESS._dims, dtype=np.float64)
+    return ObjectDescription("PoissonInput", poisson_input.name, attrs)
+
+
+def describe_monitor(monitor, initial: dict | None) -> ObjectDescription:
+    kind = type(monitor).__name__
+    attrs = {"source": monitor.source.name, "clock": monitor.clock.name}
+    tables = {}
+    if kind in ("SpikeMonitor", "EventMonitor"):
+        attrs["event"] = monitor.event
+        attrs["record"] = bool(monitor.record)
+        attrs["variables"] = sorted(monitor.record_variables - {"i", "t"})
+    elif kind == "StateMonitor":
+        attrs["variables"] = list(monitor.record_variables)
+        attrs["record"] = bool(monitor.record_all)
+        tables["recorded"] = {"index": np.asarray(monitor.record, dtype=np.int64)}
+    return ObjectDescription(kind, monitor.name, attrs, tables)
+
+
+def capture_states(objects) -> dict:
+    """``{name: (per-element table, shared table)}`` of every object that has a state."""
+    from .registry import kind_of
+
+    states = {}
+    for obj in objects:
+        found = kind_of(obj)
+        if found is not None and found[1].stateful:
+            states[obj.name] = state_tables(obj, len(obj))
+    return states
+
+
+def states_from_store(objects, stored: dict) -> dict:
+    """Initial state tables from a ``Network.store()`` snapshot (in memory) taken at t=0."""
+    from .registry import kind_of
+
+    states = {}
+    for obj in objects:
+        found = kind_of(obj)
+        if found is None or not found[1].stateful or obj.name not in stored:
+            continue
+        per_element, shared = {}, {}
+        owned = own_array_variables(obj)
+        for name, (values, _) in stored[obj.name].items():
+            var = owned.get(name)
+            if var is None:
+                continue
+            if var.scalar:
+                shared[name] = _with_unit(np.array([np.asarray(values).item()], dtype=var.dtype), var.dim)
+            elif not name.startswith("_") and len(values) == len(obj) and name not in ("i", "j", "N"):
+                per_element[name] = _with_unit(np.array(values, dtype=var.dtype, copy=True), var.dim)
+        states[obj.name] = (per_element, shared)
+    return states

@@ -1,0 +1,179 @@
+"""The model side of the file: `ModelDescription` <-> ndx-brian2 containers.
+
+Writing turns each `ObjectDescription` into its ndx-brian2 type (attributes by
+name, tables as DynamicTables); reading does the reverse, driven by the types'
+spec, so that a new kind needs no code here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from brian2 import Quantity
+from brian2.units.fundamentalunits import get_or_create_dimension
+from hdmf.common import DynamicTable, VectorData
+from pynwb import get_class, get_type_map
+
+from .datasets import StorageOptions
+from .describe import ObjectDescription, Table
+from .extension import NAMESPACE, QuantityData
+from .quantities import dimensions_of, si_unit_name
+
+#: Attributes every container has that are not part of a description.
+_BOOKKEEPING = {"help", "namespace", "neurodata_type", "object_id", "name"}
+
+TABLE_DOCS = {
+    "final_state": "Per-element variables at the end of the recording, one row per element.",
+    "initial_state": "Per-element variables at t=0, one row per element.",
+    "final_shared_state": "Shared (scalar) variables at the end of the recording.",
+    "initial_shared_state": "Shared (scalar) variables at t=0.",
+    "events": "Custom events: name, condition and the code run on the event.",
+    "run_regularly": "Operations run regularly: name and code (clock, when and order in 'schedule').",
+    "links": "Linked variables: the variable, and the group and variable it links to.",
+    "connectivity": "The realised synapses: presynaptic index i, postsynaptic index j, per-synapse delays.",
+    "pathways": "Synaptic pathways: name, direction, event, code, and scalar delay (NaN if per synapse).",
+    "recorded": "Indices recorded by the StateMonitor.",
+    "spikes": "Spikes of the SpikeGeneratorGroup.",
+    "clocks": "The clocks: name and dt in seconds.",
+    "schedule": "Every object and its parts: owner, kind, clock, when, order and whether it is active.",
+    "identifiers": ("External identifiers the code used: constants (value in SI units with dimensions and dtype) "
+                  "and TimedArrays (reference: their series in /stimulus), by scope (a group's own "
+                  "namespace, or 'run') and run (-1: the group namespace)."),
+    "runs": "Each run() call: start and duration in seconds, and the random seed set before it (-1: none).",
+}
+
+
+@dataclass
+class ModelDescription:
+    """The whole network as plain data."""
+
+    objects: list[ObjectDescription]
+    tables: dict[str, Table] = field(default_factory=dict)  # clocks, schedule, namespace, runs
+    attrs: dict = field(default_factory=dict)  # versions, dt, t_end, initial_state...
+
+
+def table_to_nwb(name: str, table: Table, storage: StorageOptions) -> DynamicTable | None:
+    """A DynamicTable from column arrays; None for a table without columns or rows
+    (readers treat a missing table as empty)."""
+    if not table or len(next(iter(table.values()))) == 0:
+        return None
+    columns = []
+    length = None
+    for column, values in table.items():
+        if isinstance(values, Quantity):
+            data = np.asarray(values)
+            dims = dimensions_of(values)
+            columns.append(QuantityData(name=column, description=f"{column} in SI units", data=storage.wrap(data),
+                                        unit=si_unit_name(dims), dimensions=dims))
+        else:
+            data = _plain_array(values)
+            columns.append(VectorData(name=column, description=column, data=storage.wrap(data)))
+        length = len(data) if length is None else length
+        if len(data) != length:
+            raise ValueError(f"Table '{name}': column '{column}' has {len(data)} rows, expected {length}.")
+    return DynamicTable(name=name, description=TABLE_DOCS.get(name, _state_doc(name)), columns=columns,
+                        id=np.arange(length, dtype=np.int64))
+
+
+def _state_doc(name: str) -> str:
+    if name.startswith("run_"):
+        return f"Variables the user set before run {name.split('_')[1]} (only those that changed)."
+    return name
+
+
+def _plain_array(values) -> np.ndarray:
+    array = np.asarray(values)
+    if array.dtype.kind == "U" or array.dtype == object:
+        return np.asarray([str(v) for v in array.ravel()], dtype=object)
+    return array
+
+
+def table_from_nwb(table: DynamicTable) -> Table:
+    """Column arrays of a DynamicTable; QuantityData columns become Quantities."""
+    result = {}
+    for column in table.columns:
+        data = np.asarray(column.data[:])
+        if data.dtype == object:
+            data = np.asarray([v.decode() if isinstance(v, bytes) else v for v in data], dtype=object)
+        if column.neurodata_type == "QuantityData":
+            data = Quantity(data, dim=get_or_create_dimension(np.asarray(column.dimensions, dtype=float)))
+        result[column.name] = data
+    return result
+
+
+def _nwb_attrs(attrs: dict) -> dict:
+    converted = {}
+    for key, value in attrs.items():
+        if isinstance(value, bool) or isinstance(value, np.bool_):
+            converted[key] = bool(value)
+        elif isinstance(value, (int, np.integer)):
+            converted[key] = np.int64(value)
+        elif isinstance(value, (float, np.floating)):
+            converted[key] = float(value)
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            converted[key] = ", ".join(value)
+        else:
+            converted[key] = value
+    return converted
+
+
+def object_to_nwb(description: ObjectDescription, nwb_type: str, storage: StorageOptions, nwbfile):
+    """The ndx-brian2 container of one object."""
+    cls = get_class(nwb_type, NAMESPACE)
+    attrs = _nwb_attrs(description.attrs)
+    tables = dict(description.tables)
+    if nwb_type == "SpikeGeneratorGroupModel":
+        tables.pop("spikes")
+        attrs["spikes"] = nwbfile.stimulus[description.name]
+    if nwb_type == "MonitorModel":
+        attrs["kind"] = description.kind
+    dynamic_tables = [table for table in (table_to_nwb(name, columns, storage) for name, columns in tables.items())
+                      if table is not None]
+    return cls(name=description.name, dynamic_tables=dynamic_tables, **attrs)
+
+
+def _spec_attributes(nwb_type: str) -> list[str]:
+    spec = get_type_map().namespace_catalog.get_spec(NAMESPACE, nwb_type)
+    return [attribute.name for attribute in spec.attributes if attribute.name not in _BOOKKEEPING]
+
+
+def object_from_nwb(container) -> ObjectDescription:
+    """The plain description of one ndx-brian2 object container."""
+    nwb_type = container.neurodata_type
+    attrs = {}
+    for name in _spec_attributes(nwb_type):
+        value = getattr(container, name, None)
+        if value is not None:
+            attrs[name] = value.item() if isinstance(value, np.generic) else value
+    tables = {name: table_from_nwb(table) for name, table in container.dynamic_tables.items()}
+    if nwb_type == "SpikeGeneratorGroupModel":
+        spikes = container.spikes
+        tables["spikes"] = {"neuron_index": np.asarray(spikes["neuron_index"].data[:], dtype=np.int64),
+                            "time": np.asarray(spikes["timestamp"].data[:], dtype=np.float64)}
+    kind = attrs.pop("kind") if nwb_type == "MonitorModel" else nwb_type[: -len("Model")]
+    if isinstance(attrs.get("variables"), str):
+        attrs["variables"] = [v.strip() for v in attrs["variables"].split(",") if v.strip()]
+    return ObjectDescription(kind=kind, name=container.name, attrs=attrs, tables=tables)
+
+
+def model_to_nwb(model: ModelDescription, simulation, storage: StorageOptions, nwbfile) -> None:
+    """Add the model's objects and network tables to the `Brian2Simulation` container."""
+    from .registry import BY_NAME
+
+    for description in model.objects:
+        simulation.add_objects__brian2_object_models(
+            object_to_nwb(description, BY_NAME[description.kind].nwb_type, storage, nwbfile))
+    for name, table in model.tables.items():
+        nwb_table = table_to_nwb(name, table, storage)
+        if nwb_table is not None:
+            simulation.add_dynamic_tables(nwb_table)
+
+
+def model_from_nwb(simulation) -> ModelDescription:
+    """The plain description of the network stored in a `Brian2Simulation` container."""
+    attrs = {name: getattr(simulation, name) for name in _spec_attributes("Brian2Simulation")
+             if getattr(simulation, name, None) is not None}
+    objects = [object_from_nwb(container) for container in simulation.objects__brian2_object_models.values()]
+    tables = {name: table_from_nwb(table) for name, table in simulation.dynamic_tables.items()}
+    return ModelDescription(objects=objects, tables=tables, attrs=attrs)

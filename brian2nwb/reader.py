@@ -1,0 +1,270 @@
+"""``from_nwb``: a runnable Brian2 network rebuilt from a brian2nwb file."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from brian2 import Clock, Network, TimedArray, defaultclock, prefs, second, seed
+from pynwb import NWBHDF5IO
+
+from .build import BUILD_ORDER, BuildContext, apply_state, quantity
+from .metadata import Brian2NWBWarning
+from .model_nwb import ModelDescription, model_from_nwb
+from .network import walk
+from .safety import check_model
+
+
+@dataclass
+class RecordedRun:
+    """A ``run()`` of the recording, as the rebuilt network replays it."""
+
+    start: float
+    duration: float
+    seed: int | None
+    namespace: dict = field(default_factory=dict)  # the run's namespace
+    group_namespaces: dict = field(default_factory=dict)  # group name -> identifier -> value
+    changes: dict = field(default_factory=dict)  # object name -> (per-element, shared) set before the run
+
+
+class RebuiltNetwork(Network):
+    """A `brian2.Network` rebuilt by `from_nwb`, which knows the recorded runs.
+
+    ``run_recorded()`` replays the remaining recorded runs: their durations,
+    namespaces, random seeds and the values the user set between runs. A plain
+    ``run()`` without ``namespace`` uses the namespace of the next recorded run
+    (or of the last one).
+    """
+
+    def __init__(self, *objects, recorded_runs: list[RecordedRun], group_namespaces: dict, next_run: int,
+                 name: str = "network*"):
+        super().__init__(*objects, name=name)
+        self.recorded_runs = recorded_runs
+        self.next_run = next_run
+        self._group_namespaces = group_namespaces
+
+    def default_namespace(self) -> dict:
+        if not self.recorded_runs:
+            return {}
+        return self.recorded_runs[min(self.next_run, len(self.recorded_runs) - 1)].namespace
+
+    def run(self, duration, report=None, report_period=10 * second, namespace=None, profile=None, level=0):
+        if namespace is None:
+            namespace = self.default_namespace()
+        Network.run(self, duration, report=report, report_period=report_period, namespace=namespace,
+                    profile=profile, level=level + 1)
+
+    def run_recorded(self, report=None) -> None:
+        """Run every recorded run not yet run, as it was recorded."""
+        while self.next_run < len(self.recorded_runs):
+            run = self.recorded_runs[self.next_run]
+            for group, values in run.group_namespaces.items():
+                self._group_namespaces.setdefault(group, {}).update(values)
+            for name, (per_element, shared) in run.changes.items():
+                apply_state(self[name], per_element, shared)
+            if run.seed is not None:
+                seed(run.seed)
+            self.next_run += 1
+            Network.run(self, run.duration * second, namespace=run.namespace, report=report, level=1)
+
+
+def from_nwb(
+    path: str | os.PathLike,
+    state: str = "initial",
+    *,
+    namespace: dict | None = None,
+    functions: dict | None = None,
+    replay: list[str] | tuple[str, ...] = (),
+) -> RebuiltNetwork:
+    """Rebuild the Brian2 network stored in a brian2nwb file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file written by `to_nwb`.
+    state : {"initial", "final"}
+        Start at t=0 from the state captured by `snapshot` (or ``Network.store()``
+        at t=0), or continue from the state at the end of the recording.
+    namespace : dict, optional
+        Values that replace (or add to) the recorded external constants, for all
+        runs and groups: ``namespace={"tau": 20 * ms}`` re-simulates a variant.
+    functions : dict, optional
+        Brian2 ``Function`` objects for functions the model used that a file
+        cannot hold, by identifier.
+    replay : list of str
+        Names of PoissonGroups to replace by SpikeGeneratorGroups that play back
+        their recorded spikes (they need a SpikeMonitor in the recording).
+
+    Returns
+    -------
+    RebuiltNetwork
+        A ``brian2.Network`` with the original object names; monitors are empty.
+        ``run_recorded()`` re-runs the recorded runs.
+    """
+    if state not in ("initial", "final"):
+        raise ValueError(f"state must be 'initial' or 'final', not {state!r}.")
+    model, timed_arrays, replayed = _read(path, list(replay))
+    namespace, functions = dict(namespace or {}), dict(functions or {})
+    check_model(model, user_identifiers=set(namespace), user_functions=set(functions))
+    _warn_about_target(model)
+
+    runs, group_namespaces = _recorded_runs(model, timed_arrays, namespace, functions)
+    initial = model.attrs.get("initial_state", "none")
+    if state == "initial" and initial == "none":
+        raise ValueError(
+            f"{path} holds no state at t=0, so the recording cannot be re-run from its start. Call "
+            "brian2nwb.snapshot(net, seed=...) before the first run() (or net.store() at t=0) when simulating. "
+            "from_nwb(path, state='final') continues from the end of the recording instead.")
+    context = _context(model, group_namespaces, replayed)
+    for kind_name in BUILD_ORDER:
+        for description in model.objects:
+            if description.kind == kind_name:
+                context.objects[description.name] = _builder(kind_name)(description, context)
+    for finish in context.finish:
+        finish()
+    for description in model.objects:
+        if description.name in replayed:
+            continue
+        prefix = "initial" if state == "initial" else "final"
+        per_element = description.tables.get(f"{prefix}_state", {})
+        shared = description.tables.get(f"{prefix}_shared_state", {})
+        if per_element or shared:
+            apply_state(context.objects[description.name], per_element, shared)
+    _apply_schedule(context)
+    net = RebuiltNetwork(*context.objects.values(), recorded_runs=runs, group_namespaces=group_namespaces,
+                         next_run=0 if state == "initial" else len(runs),
+                         name=model.attrs.get("network", "network"))
+    if state == "final":
+        net.t_ = float(model.attrs["t_end"])
+    return net
+
+
+def _builder(kind_name: str):
+    from .registry import BY_NAME
+
+    return BY_NAME[kind_name].build
+
+
+def _read(path, replay: list[str]):
+    """The model, the TimedArray values and the spikes to replay, read in one pass."""
+    with NWBHDF5IO(str(path), mode="r") as io:
+        nwbfile = io.read()
+        simulation = nwbfile.lab_meta_data.get("brian2")
+        if simulation is None or simulation.neurodata_type != "Brian2Simulation":
+            raise ValueError(f"{path} was not written by brian2nwb: it has no /general/brian2 model.")
+        model = model_from_nwb(simulation)
+        timed_arrays = {}
+        for name, series in nwbfile.stimulus.items():
+            if series.neurodata_type == "TimedArraySeries":
+                timed_arrays[name] = quantity(np.asarray(series.data[:]), series.dimensions)
+        replayed = {name: _recorded_spikes(nwbfile, model, name) for name in replay}
+    return model, timed_arrays, replayed
+
+
+def _recorded_spikes(nwbfile, model: ModelDescription, name: str):
+    kinds = {d.name: d.kind for d in model.objects}
+    if kinds.get(name) != "PoissonGroup":
+        raise ValueError(f"replay takes PoissonGroups; '{name}' is {kinds.get(name, 'not in the file')}.")
+    monitors = [d.name for d in model.objects if d.kind == "SpikeMonitor" and d.attrs["source"] == name]
+    units = nwbfile.units
+    if not monitors or units is None:
+        raise ValueError(f"No SpikeMonitor recorded the spikes of '{name}', so they cannot be replayed.")
+    rows = np.flatnonzero(np.asarray(units["monitor"].data[:]) == monitors[0])
+    ends = np.asarray(units["spike_times_index"].data[:])
+    starts = np.concatenate([[0], ends[:-1]])
+    times = np.asarray(units["spike_times"].data[:])
+    neuron = np.asarray(units["neuron_index"].data[:])
+    indices = np.concatenate([np.full(ends[r] - starts[r], neuron[r]) for r in rows]).astype(np.int64)
+    spike_times = np.concatenate([times[starts[r]:ends[r]] for r in rows])
+    order = np.argsort(spike_times, kind="stable")
+    return indices[order], spike_times[order]
+
+
+def _warn_about_target(model: ModelDescription) -> None:
+    recorded = str(model.attrs.get("codegen_target", ""))
+    current = prefs.codegen.target if isinstance(prefs.codegen.target, str) else "custom"
+    if recorded and current != "auto" and current != recorded:
+        warnings.warn(f"The recording used the '{recorded}' code-generation target; this process uses "
+                      f"'{current}'. Re-runs are exact only on the same target.", Brian2NWBWarning, stacklevel=3)
+    if recorded == "numpy" and current == "auto":
+        warnings.warn("The recording used the 'numpy' target; set prefs.codegen.target = 'numpy' for an exact "
+                      "re-run.", Brian2NWBWarning, stacklevel=3)
+
+
+def _value(row: dict, timed_arrays: dict, functions: dict):
+    if row["kind"] == "constant":
+        if row["dtype"].startswith("int"):
+            return int(row["value"])
+        if row["dtype"] == "bool":
+            return bool(row["value"])
+        return quantity(float(row["value"]), row["dimensions"])
+    if row["kind"] == "timed_array":
+        return TimedArray(timed_arrays[row["reference"]], dt=float(row["value"]) * second)
+    if row["identifier"] in functions:
+        return functions[row["identifier"]]
+    raise ValueError(f"The model uses the function '{row['identifier']}', which a file cannot hold; pass it as "
+                     f"from_nwb(..., functions={{'{row['identifier']}': ...}}).")
+
+
+def _recorded_runs(model: ModelDescription, timed_arrays: dict, overrides: dict, functions: dict):
+    table = model.tables.get("identifiers", {})
+    rows = [{key: values[k] for key, values in table.items()} for k in range(len(table.get("identifier", [])))]
+    built_arrays: dict = {}
+    runs_table = model.tables.get("runs", {})
+    count = len(runs_table.get("start_time", []))
+    runs = []
+    for k in range(count):
+        run = RecordedRun(start=float(runs_table["start_time"][k]), duration=float(runs_table["duration"][k]),
+                          seed=None if runs_table["seed"][k] < 0 else int(runs_table["seed"][k]))
+        for row in rows:
+            if row["run"] != k:
+                continue
+            key = (row["kind"], row["reference"], row["value"]) if row["kind"] == "timed_array" else None
+            if key is not None and key in built_arrays:
+                value = built_arrays[key]  # one TimedArray object, as in the recording
+            else:
+                value = _value(row, timed_arrays, functions)
+                if key is not None:
+                    built_arrays[key] = value
+            target = run.namespace if row["scope"] == "run" else run.group_namespaces.setdefault(row["scope"], {})
+            target[row["identifier"]] = value
+        run.namespace.update(overrides)
+        for values in run.group_namespaces.values():
+            values.update({k: v for k, v in overrides.items() if k in values})
+        runs.append(run)
+    for description in model.objects:
+        run_changes = [name for name in description.tables if name.startswith("run_") and
+                       name.endswith("_state") and not name.endswith("_shared_state")]
+        for name in run_changes:
+            k = int(name.split("_")[1])
+            shared = description.tables.get(f"run_{k}_shared_state", {})
+            runs[k].changes[description.name] = (description.tables[name], shared)
+    group_namespaces = {group: dict(values) for group, values in (runs[0].group_namespaces.items() if runs else {})}
+    return runs, group_namespaces
+
+
+def _context(model: ModelDescription, group_namespaces: dict, replayed: dict) -> BuildContext:
+    clocks_table = model.tables.get("clocks", {})
+    clocks = {}
+    for name, dt in zip(clocks_table.get("name", []), clocks_table.get("dt", [])):
+        if name == "defaultclock":
+            defaultclock.dt = float(dt) * second
+            clocks[name] = defaultclock
+        else:
+            clocks[name] = Clock(dt=float(dt) * second, name=name)
+    schedule_table = model.tables.get("schedule", {})
+    schedule = {schedule_table["name"][k]: {key: values[k] for key, values in schedule_table.items()}
+                for k in range(len(schedule_table.get("name", [])))}
+    return BuildContext(clocks=clocks, namespaces=group_namespaces, schedule=schedule, replay=replayed)
+
+
+def _apply_schedule(context: BuildContext) -> None:
+    for obj in list(context.objects.values()):
+        for part in walk(obj):
+            row = context.schedule.get(part.name)
+            if row is not None:
+                part.when = str(row["when"])
+                part.order = int(row["order"])
+                part.active = bool(row["active"])
