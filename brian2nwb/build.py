@@ -109,8 +109,8 @@ def build_neuron_group(description: ObjectDescription, context: BuildContext) ->
         if row["code"]:
             group.run_on_event(row["event"], row["code"])
     for row in _rows(tables.get("run_regularly")):
-        clock = context.clock(context.schedule.get(row["name"], {}).get("clock"))
-        group.run_regularly(row["code"], clock=clock, name=row["name"])
+        clock = context.clock(context.schedule.get(row["operation"], {}).get("clock"))
+        group.run_regularly(row["code"], clock=clock, name=row["operation"])
     for row in _rows(tables.get("links")):
         context.finish.append(lambda row=row: setattr(
             group, row["variable"], linked_var(context.objects[row["target"]], row["target_variable"])))
@@ -125,10 +125,10 @@ def build_subgroup(description: ObjectDescription, context: BuildContext) -> Sub
 def build_synapses(description: ObjectDescription, context: BuildContext) -> Synapses:
     attrs, tables = description.attrs, description.tables
     pathways = _rows(tables.get("pathways"))
-    on_pre = {p["name"]: p["code"] for p in pathways if p["prepost"] == "pre"}
-    on_post = {p["name"]: p["code"] for p in pathways if p["prepost"] == "post"}
-    delays = {p["name"]: p["delay"] * second for p in pathways if np.isfinite(p["delay"])}
-    events = {p["name"]: p["event"] for p in pathways if p["event"] != "spike"}
+    on_pre = {p["pathway"]: p["code"] for p in pathways if p["prepost"] == "pre"}
+    on_post = {p["pathway"]: p["code"] for p in pathways if p["prepost"] == "post"}
+    delays = {p["pathway"]: p["delay"] * second for p in pathways if np.isfinite(p["delay"])}
+    events = {p["pathway"]: p["event"] for p in pathways if p["event"] != "spike"}
     kwargs = {}
     if "method" in attrs:
         kwargs["method"] = method_argument(attrs["method"])
@@ -143,9 +143,9 @@ def build_synapses(description: ObjectDescription, context: BuildContext) -> Syn
     j = np.asarray(connectivity.get("j", np.zeros(0, dtype=np.int64)), dtype=np.int32)
     synapses.connect(i=i, j=j)
     for pathway in pathways:
-        column = connectivity.get(f"delay_{pathway['name']}")
+        column = connectivity.get(f"delay_{pathway['pathway']}")
         if column is not None:
-            getattr(synapses, pathway["name"]).variables["delay"].set_value(np.asarray(column))
+            getattr(synapses, pathway["pathway"]).variables["delay"].set_value(np.asarray(column))
     return synapses
 
 

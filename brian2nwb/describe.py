@@ -206,10 +206,10 @@ def namespace_table(identifiers: dict, run: int, timed_array_names: dict) -> Tab
 
 def schedule_table(view: NetworkView) -> Table:
     """when, order, clock and active flag of every object, contained ones included."""
-    rows = {"name": [], "owner": [], "kind": [], "clock": [], "when": [], "order": [], "active": []}
+    rows = {"object": [], "owner": [], "kind": [], "clock": [], "when": [], "order": [], "active": []}
     for top in view.objects:
         for obj in walk(top):
-            rows["name"].append(obj.name)
+            rows["object"].append(obj.name)
             rows["owner"].append(top.name)
             rows["kind"].append(type(obj).__name__)
             rows["clock"].append(obj.clock.name)
@@ -226,7 +226,7 @@ def clocks_table(view: NetworkView) -> Table:
     for obj in view.all_objects():
         clocks[obj.clock.name] = float(obj.clock.dt_)
     names = sorted(clocks)
-    return {"name": names, "dt": np.asarray([clocks[n] for n in names], dtype=np.float64)}
+    return {"clock": names, "dt": np.asarray([clocks[n] for n in names], dtype=np.float64)}
 
 
 # --- one describe function per Brian2 object kind (referenced by the registry) ---
@@ -263,7 +263,8 @@ def describe_neuron_group(group, initial: dict | None) -> ObjectDescription:
                             "code": [group.event_codes.get(e, "") for e in events]}
     regular = [obj for obj in group.contained_objects if type(obj) is CodeRunner]
     if regular:
-        tables["run_regularly"] = {"name": [o.name for o in regular], "code": [o.abstract_code for o in regular]}
+        tables["run_regularly"] = {"operation": [o.name for o in regular],
+                                   "code": [o.abstract_code for o in regular]}
     links = sorted(getattr(group, "_linked_variables", ()))
     if links:
         tables["links"] = _links_table(group, links)
@@ -302,11 +303,11 @@ def describe_synapses(synapses, initial: dict | None) -> ObjectDescription:
         if table in tables and synapses.multisynaptic_index:
             tables[table].pop(synapses.multisynaptic_index, None)  # recomputed by connect()
     connectivity = {"i": np.asarray(synapses.i[:], dtype=np.int64), "j": np.asarray(synapses.j[:], dtype=np.int64)}
-    pathways = {"name": [], "prepost": [], "event": [], "code": [], "delay": []}
+    pathways = {"pathway": [], "prepost": [], "event": [], "code": [], "delay": []}
     for pathway in synapses._pathways:
         objname = pathway.name[len(synapses.name) + 1:]
         delay = pathway.variables["delay"]
-        pathways["name"].append(objname)
+        pathways["pathway"].append(objname)
         pathways["prepost"].append(pathway.prepost)
         pathways["event"].append(pathway.event)
         pathways["code"].append(pathway.code)

@@ -96,7 +96,7 @@ def table_from_nwb(table: DynamicTable) -> Table:
         data = np.asarray(column.data[:])
         if data.dtype == object:
             data = np.asarray([v.decode() if isinstance(v, bytes) else v for v in data], dtype=object)
-        if column.neurodata_type == "QuantityData":
+        if getattr(column, "dimensions", None) is not None:  # QuantityData
             data = Quantity(data, dim=get_or_create_dimension(np.asarray(column.dimensions, dtype=float)))
         result[column.name] = data
     return result
@@ -140,7 +140,7 @@ def _spec_attributes(nwb_type: str) -> list[str]:
 
 def object_from_nwb(container) -> ObjectDescription:
     """The plain description of one ndx-brian2 object container."""
-    nwb_type = container.neurodata_type
+    nwb_type = type(container).__name__
     attrs = {}
     for name in _spec_attributes(nwb_type):
         value = getattr(container, name, None)

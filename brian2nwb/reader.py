@@ -248,15 +248,15 @@ def _recorded_runs(model: ModelDescription, timed_arrays: dict, overrides: dict,
 def _context(model: ModelDescription, group_namespaces: dict, replayed: dict) -> BuildContext:
     clocks_table = model.tables.get("clocks", {})
     clocks = {}
-    for name, dt in zip(clocks_table.get("name", []), clocks_table.get("dt", [])):
+    for name, dt in zip(clocks_table.get("clock", []), clocks_table.get("dt", [])):
         if name == "defaultclock":
             defaultclock.dt = float(dt) * second
             clocks[name] = defaultclock
         else:
             clocks[name] = Clock(dt=float(dt) * second, name=name)
     schedule_table = model.tables.get("schedule", {})
-    schedule = {schedule_table["name"][k]: {key: values[k] for key, values in schedule_table.items()}
-                for k in range(len(schedule_table.get("name", [])))}
+    schedule = {schedule_table["object"][k]: {key: values[k] for key, values in schedule_table.items()}
+                for k in range(len(schedule_table.get("object", [])))}
     return BuildContext(clocks=clocks, namespaces=group_namespaces, schedule=schedule, replay=replayed)
 
 

@@ -197,11 +197,12 @@ def check_model(model, user_identifiers: set[str] = frozenset(), user_functions:
                 start, f"The start of '{description.name}'")
     for description in model.objects:
         _check_object(description, checker, names, sizes)
-    for name, dt in zip(model.tables.get("clocks", {}).get("name", []), model.tables.get("clocks", {}).get("dt", [])):
+    clocks = model.tables.get("clocks", {})
+    for name, dt in zip(clocks.get("clock", []), clocks.get("dt", [])):
         check_name(str(name), "Clock name")
         check_time(dt, f"dt of clock '{name}'")
     schedule = model.tables.get("schedule", {})
-    for name, when in zip(schedule.get("name", []), schedule.get("when", [])):
+    for name, when in zip(schedule.get("object", []), schedule.get("when", [])):
         check_name(str(name), "Scheduled object name")
         check_when(str(when), f"'{name}'")
     runs = model.tables.get("runs", {})
@@ -234,12 +235,13 @@ def _check_object(description, checker: CodeChecker, names: set[str], sizes: dic
         checker.check_expression(str(condition), f"{what} event condition")
     for event in tables.get("events", {}).get("event", []):
         check_name(str(event), f"{what} event")
-    for name, code in zip(tables.get("run_regularly", {}).get("name", []),
+    for name, code in zip(tables.get("run_regularly", {}).get("operation", []),
                           tables.get("run_regularly", {}).get("code", [])):
         check_name(str(name), f"{what} operation")
         checker.check_code(str(code), f"{what} operation '{name}'")
     pathways = tables.get("pathways", {})
-    for name, code, event in zip(pathways.get("name", []), pathways.get("code", []), pathways.get("event", [])):
+    for name, code, event in zip(pathways.get("pathway", []), pathways.get("code", []),
+                                 pathways.get("event", [])):
         check_name(str(name), f"{what} pathway")
         check_name(str(event), f"{what} pathway event")
         checker.check_code(str(code), f"{what} pathway '{name}'")

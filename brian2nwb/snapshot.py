@@ -44,7 +44,7 @@ class RunRecorder(BrianObject):
 
     def __init__(self, network: Network, base_seed: int):
         BrianObject.__init__(self, when="end", order=2**31 - 1, name="brian2nwb_recorder*")
-        self._network = weakref.ref(network)
+        self._network_ref = weakref.ref(network)
         self.base_seed = int(base_seed)
         self.initial_state: dict | None = None
         self.runs: list[RecordedRun] = []
@@ -52,7 +52,7 @@ class RunRecorder(BrianObject):
 
     @property
     def network(self) -> Network:
-        return self._network()
+        return self._network_ref()
 
     def _view(self) -> NetworkView:
         net = self.network

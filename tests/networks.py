@@ -1,0 +1,170 @@
+"""The networks of the re-simulation test matrix. Each function builds a network,
+calls ``brian2nwb.snapshot``, runs it and returns it."""
+
+from __future__ import annotations
+
+import numpy as np
+from brian2 import (
+    Clock,
+    EventMonitor,
+    Hz,
+    Network,
+    NeuronGroup,
+    PoissonGroup,
+    PoissonInput,
+    PopulationRateMonitor,
+    SpikeGeneratorGroup,
+    SpikeMonitor,
+    StateMonitor,
+    Synapses,
+    TimedArray,
+    linked_var,
+    mV,
+    ms,
+    pF,
+)
+
+import brian2nwb
+
+
+def ei_random() -> Network:
+    """Random-connectivity E/I network (COBA-like) with subgroups and random initial values."""
+    taum, taue, taui = 20 * ms, 5 * ms, 10 * ms
+    Ee, Ei, El = 0 * mV, -80 * mV, -60 * mV
+    eqs = """dv/dt = (gl * (El - v) + ge * (Ee - v) + gi * (Ei - v)) / C : volt (unless refractory)
+             dge/dt = -ge / taue : siemens
+             dgi/dt = -gi / taui : siemens
+             gl : siemens (constant)"""
+    group = NeuronGroup(200, eqs, threshold="v > -50 * mV", reset="v = -60 * mV", refractory=5 * ms,
+                        method="euler", namespace={"C": 200 * pF}, name="neurons")
+    group.v = "El + rand() * 15 * mV"
+    group.gl = "10 * nS + rand() * nS"
+    exc, inh = group[:160], group[160:]
+    drive = PoissonGroup(40, 40 * Hz, name="drive")
+    ff = Synapses(drive, group, "w : siemens", on_pre="ge += w", name="ff")
+    ff.connect(p=0.2)
+    ff.w = "rand() * 3 * nS"
+    ee = Synapses(exc, group, on_pre="ge += 1.5 * nS", name="ee")
+    ee.connect(p=0.05)
+    ii = Synapses(inh, group, on_pre="gi += 4 * nS", delay=0.5 * ms, name="ii")
+    ii.connect(p=0.1)
+    net = Network(group, drive, ff, ee, ii, SpikeMonitor(group, name="spikes"),
+                  SpikeMonitor(exc, name="exc_spikes"), SpikeMonitor(drive, name="drive_spikes"),
+                  StateMonitor(group, "v", record=[0, 170], name="trace"))
+    brian2nwb.snapshot(net, seed=101)
+    net.run(80 * ms)
+    return net
+
+
+def stdp() -> Network:
+    """Event-driven pre/post STDP (Song, Miller & Abbott 2000) driven by Poisson input."""
+    taupre = taupost = 20 * ms
+    wmax, Apre = 0.01, 0.01
+    Apost = -Apre * taupre / taupost * 1.05
+    inputs = PoissonGroup(100, rates=30 * Hz, name="inputs")
+    neurons = NeuronGroup(2, "dv/dt = (ge * (0 * mV - v) + (-74 * mV - v)) / (10 * ms) : volt\n"
+                             "dge/dt = -ge / (5 * ms) : 1",
+                          threshold="v > -54 * mV", reset="v = -60 * mV", method="euler", name="post")
+    neurons.v = -74 * mV
+    stdp_syn = Synapses(inputs, neurons,
+                        """w : 1
+                           dapre/dt = -apre / taupre : 1 (event-driven)
+                           dapost/dt = -apost / taupost : 1 (event-driven)""",
+                        on_pre="""ge += w
+                                  apre += Apre
+                                  w = clip(w + apost, 0, wmax)""",
+                        on_post="""apost += Apost
+                                   w = clip(w + apre, 0, wmax)""", name="stdp")
+    stdp_syn.connect()
+    stdp_syn.w = "rand() * wmax"
+    net = Network(inputs, neurons, stdp_syn, SpikeMonitor(neurons, name="post_spikes"),
+                  SpikeMonitor(inputs, name="input_spikes"))
+    brian2nwb.snapshot(net, seed=7)
+    net.run(300 * ms)
+    return net
+
+
+def sparse_poisson_input() -> Network:
+    """A sparse network driven by PoissonInput, with a scalar and heterogeneous delays."""
+    group = NeuronGroup(300, "dv/dt = -v / (10 * ms) : volt", threshold="v > 10 * mV", reset="v = 0 * mV",
+                        method="exact", name="sparse")
+    external = PoissonInput(group, "v", 50, 25 * Hz, weight=0.8 * mV)
+    recurrent = Synapses(group, group, on_pre="v_post += 0.4 * mV", delay=2 * ms, name="recurrent")
+    recurrent.connect(p=0.02)
+    slow = Synapses(group, group, "w : volt", on_pre="v_post += w", name="slow")
+    slow.connect(p=0.01)
+    slow.w = 0.8 * mV
+    slow.delay = "1 * ms + rand() * 4 * ms"
+    net = Network(group, external, recurrent, slow, SpikeMonitor(group, name="spikes"))
+    brian2nwb.snapshot(net, seed=3)
+    net.run(100 * ms)
+    return net
+
+
+def sde() -> Network:
+    """Stochastic differential equations with a non-default method and noise in the reset."""
+    group = NeuronGroup(50, """dv/dt = (mu - v) / tau + sigma * xi / sqrt(tau) : 1
+                               mu : 1""",
+                        threshold="v > 1", reset="v = 0.1 * rand()", method="heun", name="noisy")
+    group.mu = "0.8 + 0.4 * i / N"
+    net = Network(group, SpikeMonitor(group, variables="v", name="spikes"),
+                  StateMonitor(group, "v", record=[0, 1], name="trace"))
+    brian2nwb.snapshot(net, seed=11)
+    net.run(100 * ms, namespace={"tau": 10 * ms, "sigma": 0.3})
+    return net
+
+
+def kitchen_sink() -> Network:
+    """SpikeGeneratorGroup with period, 1-D and 2-D TimedArrays, heterogeneous delays, two pathways,
+    a summed variable, run_regularly, a custom event, a linked variable and a named clock."""
+    slow_clock = Clock(dt=0.5 * ms, name="slow_clock")
+    drive = TimedArray(np.r_[np.zeros(10), np.linspace(0, 1.5, 40), np.ones(50)], dt=1 * ms)
+    pattern = TimedArray(np.random.default_rng(0).uniform(0, 0.3, size=(100, 20)), dt=1 * ms)
+    stimulus = SpikeGeneratorGroup(5, [0, 1, 2, 3, 4, 0], [1, 2, 3, 5, 8, 9] * ms, period=12 * ms, name="stim")
+    neurons = NeuronGroup(20, """dv/dt = (drive(t) + pattern(t, i) + I_syn - v) / (8 * ms) : 1
+                                 I_syn : 1
+                                 counter : integer
+                                 calm : boolean""",
+                          threshold="v > 1", reset="v = 0", method="euler", events={"high": "v > 0.7"},
+                          name="neurons")
+    neurons.run_on_event("high", "counter += 1")
+    neurons.run_regularly("calm = v < 0.2", dt=2 * ms, name="neurons_check")
+    mirror = NeuronGroup(20, "v_copy : 1 (linked)\ndu/dt = (v_copy - u) / (3 * ms) : 1", method="exact",
+                         clock=slow_clock, name="mirror")
+    mirror.v_copy = linked_var(neurons, "v")
+    synapses = Synapses(stimulus, neurons, """w : 1
+                                              I_syn_post = g : 1 (summed)
+                                              dg/dt = -g / (4 * ms) : 1 (clock-driven)""",
+                        on_pre={"pre": "g += w", "late": "w = clip(w * 1.05, 0, 1)"},
+                        on_post="w = clip(w - 0.01, 0, 1)", method="exact", name="synapses")
+    synapses.connect(p=0.6)
+    synapses.w = "0.3 + 0.2 * rand()"
+    synapses.pre.delay = "rand() * 3 * ms"
+    synapses.late.delay = 4 * ms
+    net = Network(stimulus, neurons, mirror, synapses, SpikeMonitor(neurons, name="spikes"),
+                  SpikeMonitor(stimulus, name="stim_spikes"),
+                  EventMonitor(neurons, "high", variables="v", name="high"),
+                  StateMonitor(mirror, "u", record=[0, 5], name="mirror_u"),
+                  PopulationRateMonitor(neurons, name="rate"))
+    brian2nwb.snapshot(net, seed=13)
+    net.run(60 * ms)
+    return net
+
+
+def two_runs() -> Network:
+    """Two consecutive runs with a parameter change (a run constant and a variable) between them."""
+    group = NeuronGroup(30, "dv/dt = (I - v) / tau + 0.1 * xi / sqrt(ms) : 1\nI : 1", threshold="v > 1",
+                        reset="v = 0", method="euler", name="group")
+    group.I = 1.2
+    net = Network(group, SpikeMonitor(group, name="spikes"))
+    brian2nwb.snapshot(net, seed=21)
+    tau = 10 * ms
+    net.run(40 * ms, namespace={"tau": tau})
+    group.I = "0.9 + 0.5 * i / N"
+    tau = 5 * ms
+    net.run(40 * ms, namespace={"tau": tau})
+    return net
+
+
+NETWORKS = {f.__name__: f for f in (ei_random, stdp, sparse_poisson_input, sde, kitchen_sink, two_runs)}
+

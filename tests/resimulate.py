@@ -1,0 +1,46 @@
+"""Rebuild a brian2nwb file in a fresh process, re-run the recorded runs and dump the results.
+
+    python resimulate.py FILE.nwb OUT.npz TARGET [--replay NAME ...] [--namespace NAME=SI_VALUE ...]
+
+OUT holds, for every SpikeMonitor, ``<name>/i`` and ``<name>/t`` and, for every
+object with a state, ``state/<object>/<variable>`` (raw SI values).
+"""
+
+import argparse
+
+import numpy as np
+from brian2 import SpikeMonitor, prefs
+
+import brian2nwb
+from brian2nwb.describe import capture_states
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path")
+    parser.add_argument("out")
+    parser.add_argument("target")
+    parser.add_argument("--replay", nargs="*", default=[])
+    parser.add_argument("--state", default="initial")
+    args = parser.parse_args()
+    prefs.codegen.target = args.target
+    net = brian2nwb.from_nwb(args.path, state=args.state, replay=args.replay)
+    net.run_recorded()
+    out = dump(net)
+    np.savez(args.out, **out)
+
+
+def dump(net) -> dict:
+    out = {}
+    for obj in net.objects:
+        if isinstance(obj, SpikeMonitor):
+            out[f"{obj.name}/i"] = np.asarray(obj.i[:])
+            out[f"{obj.name}/t"] = np.asarray(obj.t_[:])
+    for name, (per_element, shared) in capture_states(net.objects).items():
+        for variable, values in {**per_element, **shared}.items():
+            out[f"state/{name}/{variable}"] = np.asarray(values)
+    return out
+
+
+if __name__ == "__main__":
+    main()
