@@ -76,6 +76,7 @@ def from_nwb(
     *,
     namespace: dict | None = None,
     functions: dict | None = None,
+    operations: dict | None = None,
     replay: list[str] | tuple[str, ...] = (),
 ) -> RebuiltNetwork:
     """Rebuild the Brian2 network stored in a brian2nwb file.
@@ -93,6 +94,9 @@ def from_nwb(
     functions : dict, optional
         Brian2 ``Function`` objects for functions the model used that a file
         cannot hold, by identifier.
+    operations : dict, optional
+        Objects that replace those a file cannot hold (such as a ``NetworkOperation``),
+        by the name of the recorded object.
     replay : list of str
         Names of PoissonGroups to replace by SpikeGeneratorGroups that play back
         their recorded spikes (they need a SpikeMonitor in the recording).
@@ -117,6 +121,7 @@ def from_nwb(
             f"{path} holds no state at t=0, so the recording cannot be re-run from its start. Call "
             "brian2nwb.snapshot(net, seed=...) before the first run() (or net.store() at t=0) when simulating. "
             "from_nwb(path, state='final') continues from the end of the recording instead.")
+    extra = _replacements(model, dict(operations or {}))
     context = _context(model, group_namespaces, replayed)
     for kind_name in BUILD_ORDER:
         for description in model.objects:
@@ -133,12 +138,28 @@ def from_nwb(
         if per_element or shared:
             apply_state(context.objects[description.name], per_element, shared)
     _apply_schedule(context)
-    net = RebuiltNetwork(*context.objects.values(), recorded_runs=runs, group_namespaces=group_namespaces,
+    net = RebuiltNetwork(*context.objects.values(), *extra, recorded_runs=runs, group_namespaces=group_namespaces,
                          next_run=0 if state == "initial" else len(runs),
                          name=model.attrs.get("network", "network"))
     if state == "final":
         net.t_ = float(model.attrs["t_end"])
     return net
+
+
+def _replacements(model: ModelDescription, operations: dict) -> list:
+    """The user's replacements for recorded objects that a file cannot hold; an error for any missing."""
+    from .registry import BY_NAME
+
+    schedule = model.tables.get("schedule", {})
+    missing = []
+    for name, owner, kind in zip(schedule.get("object", []), schedule.get("owner", []), schedule.get("kind", [])):
+        if name != owner or (kind in BY_NAME and BY_NAME[kind].build is not None) or name in operations:
+            continue
+        missing.append(f"{kind} '{name}'")
+    if missing:
+        raise ValueError("The recording had " + ", ".join(missing) + ", which a file cannot hold. Pass "
+                         "replacements as from_nwb(..., operations={name: object}).")
+    return list(operations.values())
 
 
 def _builder(kind_name: str):
@@ -172,9 +193,10 @@ def _recorded_spikes(nwbfile, model: ModelDescription, name: str):
     if not monitors or units is None:
         raise ValueError(f"No SpikeMonitor recorded the spikes of '{name}', so they cannot be replayed.")
     rows = np.flatnonzero(np.asarray(units["monitor"].data[:]) == monitors[0])
-    ends = np.asarray(units["spike_times_index"].data[:])
+    ragged = units["spike_times"]  # the index; its target holds the times
+    ends = np.asarray(ragged.data[:], dtype=np.int64)
     starts = np.concatenate([[0], ends[:-1]])
-    times = np.asarray(units["spike_times"].data[:])
+    times = np.asarray(ragged.target.data[:])
     neuron = np.asarray(units["neuron_index"].data[:])
     indices = np.concatenate([np.full(ends[r] - starts[r], neuron[r]) for r in rows]).astype(np.int64)
     spike_times = np.concatenate([times[starts[r]:ends[r]] for r in rows])

@@ -15,6 +15,7 @@ from brian2 import Network, NetworkOperation, NeuronGroup, SpikeMonitor, StateMo
 
 import brian2nwb
 from helpers import SUBJECT, by_neuron, check_valid, read_plain, spikes_of
+from test_resimulation import resimulate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,16 +26,17 @@ SCRIPT = textwrap.dedent("""
     import brian2nwb
 
     prefs.codegen.target = "numpy"
-    seed(11)
     group = NeuronGroup(20, "dv/dt = (1.2 - v) / (10 * ms) + 0.2 * xi / sqrt(ms) : 1", threshold="v > 1",
                         reset="v = 0", method="euler", name="group")
     spikes = SpikeMonitor(group, name="spikes")
     trace = StateMonitor(group, "v", record=[0, 19], name="trace")
+    group.v = "rand()"
+    brian2nwb.snapshot(seed=11)
     run(30 * ms)
     run(20 * ms)
     brian2nwb.to_nwb(None, sys.argv[1], subject=dict(subject_id="m", species="Mus musculus", sex="U",
                                                        age="P1D"))
-    np.savez(sys.argv[2], i=spikes.i[:], t=spikes.t_[:], v=trace.v_[:])
+    np.savez(sys.argv[2], i=spikes.i[:], t=spikes.t_[:], v=trace.v_[:], final_v=group.v_[:])
 """)
 
 
@@ -52,6 +54,11 @@ def test_magic_network_script(tmp_path):
         np.testing.assert_array_equal(index, truth["i"][order])
         np.testing.assert_array_equal(times, truth["t"][order])
         np.testing.assert_array_equal(data["acquisition/trace_v/data"], truth["v"].T)
+    resimulated = resimulate(path, "numpy")
+    with np.load(expected) as truth:
+        np.testing.assert_array_equal(resimulated["spikes/i"], truth["i"])
+        np.testing.assert_array_equal(resimulated["spikes/t"], truth["t"])
+        np.testing.assert_array_equal(resimulated["state/group/v"], truth["final_v"])
     assert data["file/source_script"] == SCRIPT
     assert data["file/source_script_file_name"] == "my_simulation.py"
     assert data["brian2/network"] == "magicnetwork"
