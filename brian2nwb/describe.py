@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from brian2 import Clock, Quantity, TimedArray
+from brian2 import Quantity, TimedArray
 from brian2.core.functions import Function
 from brian2.core.variables import ArrayVariable, Constant
-from brian2.equations.equations import DIFFERENTIAL_EQUATION, Equations, SingleEquation
+from brian2.equations.equations import BOOLEAN, DIFFERENTIAL_EQUATION, FLOAT, INTEGER, SingleEquation
 from brian2.stateupdaters.base import StateUpdateMethod
 from brian2.units.fundamentalunits import DIMENSIONLESS
 
@@ -92,7 +92,7 @@ def method_used(state_updater) -> str:
                     return name
         except Exception:  # noqa: BLE001 - fall back to Brian2's own choice at rebuild
             pass
-    return ", ".join(choice) if not isinstance(choice, str) else choice
+    return ", ".join(choice)
 
 
 def synapses_equations(synapses) -> str:
@@ -115,8 +115,6 @@ def synapses_equations(synapses) -> str:
 
 
 def _var_type(variable) -> str:
-    from brian2.equations.equations import BOOLEAN, FLOAT, INTEGER
-
     if variable.dtype == np.bool_:
         return BOOLEAN
     if np.issubdtype(variable.dtype, np.integer):
@@ -126,10 +124,6 @@ def _var_type(variable) -> str:
 
 def neuron_equations(group) -> str:
     return equations_text(group.user_equations.ordered)
-
-
-def clock_of(obj) -> Clock:
-    return obj.clock
 
 
 def external_identifiers(view: NetworkView) -> dict:
@@ -242,7 +236,6 @@ def _states(obj, size: int, initial: dict | None) -> dict:
 
 
 def describe_neuron_group(group, initial: dict | None) -> ObjectDescription:
-    from brian2.core.base import BrianObject  # noqa: F401
     from brian2.groups.group import CodeRunner
 
     attrs = {"N": len(group), "model": neuron_equations(group), "method": method_used(group.state_updater),

@@ -111,6 +111,7 @@ def from_nwb(
         raise ValueError(f"state must be 'initial' or 'final', not {state!r}.")
     model, timed_arrays, replayed = _read(path, list(replay))
     namespace, functions = dict(namespace or {}), dict(functions or {})
+    extra = _replacements(model, dict(operations or {}))
     check_model(model, user_identifiers=set(namespace), user_functions=set(functions))
     _warn_about_target(model)
 
@@ -121,7 +122,10 @@ def from_nwb(
             f"{path} holds no state at t=0, so the recording cannot be re-run from its start. Call "
             "brian2nwb.snapshot(net, seed=...) before the first run() (or net.store() at t=0) when simulating. "
             "from_nwb(path, state='final') continues from the end of the recording instead.")
-    extra = _replacements(model, dict(operations or {}))
+    if state == "initial" and any(run.seed is None for run in runs) and _uses_randomness(model):
+        warnings.warn(f"{path} was recorded without brian2nwb.snapshot(), so its random numbers were not "
+                      "seeded: the stochastic parts of the re-run will differ from the recording.",
+                      Brian2NWBWarning, stacklevel=2)
     context = _context(model, group_namespaces, replayed)
     for kind_name in BUILD_ORDER:
         for description in model.objects:
@@ -160,6 +164,21 @@ def _replacements(model: ModelDescription, operations: dict) -> list:
         raise ValueError("The recording had " + ", ".join(missing) + ", which a file cannot hold. Pass "
                          "replacements as from_nwb(..., operations={name: object}).")
     return list(operations.values())
+
+
+def _uses_randomness(model: ModelDescription) -> bool:
+    """Whether the model draws random numbers (Poisson inputs, rand(), randn(), xi)."""
+    import re
+
+    for description in model.objects:
+        if description.kind in ("PoissonGroup", "PoissonInput"):
+            return True
+        texts = [str(v) for v in description.attrs.values() if isinstance(v, str)]
+        texts += [str(v) for table in description.tables.values() for key in ("code", "condition")
+                  for v in table.get(key, [])]
+        if any(re.search(r"\brandn?\(|\bxi\b|\bxi_\w+", text) for text in texts):
+            return True
+    return False
 
 
 def _builder(kind_name: str):

@@ -172,6 +172,7 @@ def test_readme_example_runs(tmp_path):
     result = subprocess.run([sys.executable, "-m", "brian2nwb.example", str(tmp_path / "example.nwb"),
                              "--target", "numpy"], check=True, capture_output=True, text=True, cwd=tmp_path)
     assert "all in the file: True" in result.stdout
+    assert "identical to the recording: True" in result.stdout
     check_valid(tmp_path / "example.nwb")
     again = subprocess.run([sys.executable, "-m", "brian2nwb.example", str(tmp_path / "example.nwb"),
                             "--target", "numpy"], capture_output=True, text=True, cwd=tmp_path)
@@ -203,3 +204,12 @@ def test_spatial_neuron_is_listed_but_its_spikes_are_written(tmp_path):
     expected_index, expected_times = by_neuron(spikes.i[:], spikes.t_[:])
     np.testing.assert_array_equal(index, expected_index)
     np.testing.assert_array_equal(times, expected_times)
+
+
+def test_readme_loop_runs(tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    script = tmp_path / "readme_loop.py"
+    script.write_text("from brian2 import prefs\nprefs.codegen.target = 'numpy'\n" + snippet)
+    subprocess.run([sys.executable, str(script)], check=True, cwd=tmp_path, capture_output=True)
+    assert (tmp_path / "sim.nwb").exists()
