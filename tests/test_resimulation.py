@@ -7,15 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import brian2
 import numpy as np
 import pytest
-from brian2 import SpikeMonitor
 
 import brian2nwb
-from brian2nwb.describe import capture_states
 from helpers import SUBJECT
 from networks import NETWORKS
+from resimulate import dump
 
 HERE = Path(__file__).parent
 
@@ -30,18 +28,6 @@ def resimulate(path: Path, target: str, *extra: str) -> dict:
         return dict(data)
 
 
-def expected_results(net) -> dict:
-    expected = {}
-    for obj in net.objects:
-        if isinstance(obj, SpikeMonitor):
-            expected[f"{obj.name}/i"] = np.asarray(obj.i[:])
-            expected[f"{obj.name}/t"] = np.asarray(obj.t_[:])
-    for name, (per_element, shared) in capture_states(net.objects).items():
-        for variable, values in {**per_element, **shared}.items():
-            expected[f"state/{name}/{variable}"] = np.asarray(values)
-    return expected
-
-
 def assert_identical(actual: dict, expected: dict) -> None:
     assert set(actual) == set(expected)
     spikes = [key for key in expected if key.endswith("/t")]
@@ -53,7 +39,7 @@ def assert_identical(actual: dict, expected: dict) -> None:
 def write_and_resimulate(name: str, tmp_path: Path, target: str) -> None:
     net = NETWORKS[name]()
     path = brian2nwb.to_nwb(net, tmp_path / f"{name}.nwb", subject=SUBJECT)
-    assert_identical(resimulate(path, target), expected_results(net))
+    assert_identical(resimulate(path, target), dump(net))
 
 
 @pytest.mark.parametrize("name", sorted(NETWORKS))
