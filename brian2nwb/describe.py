@@ -1,6 +1,6 @@
 """A live Brian2 network described as plain data (no NWB in here).
 
-`describe_model` turns the objects of a network into `ObjectDescription`\\ s: a
+Each Brian2 object becomes an `ObjectDescription` (see `model.describe_model`): a
 kind (the Brian2 class), attributes (numbers and strings) and named tables
 (column name -> array; dimensioned columns are Brian2 Quantities). The same
 description is what `build` turns back into Brian2 objects, and what the NWB
@@ -55,21 +55,24 @@ def own_array_variables(obj) -> dict:
             and name == var.name}
 
 
-def state_tables(obj, size: int) -> tuple[Table, Table]:
-    """(per-element table, shared table) of ``obj``'s current state.
+def state_tables(obj, size: int, values_of=None) -> tuple[Table, Table]:
+    """(per-element table, shared table) of ``obj``'s state.
 
     Per element: user variables with one value per element. Shared: scalar
     variables, internal ones (``_lastindex``) included. Internal per-element
     arrays (spike spaces, connectivity, counters) are left out: they are derived
-    or rebuilt.
+    or rebuilt. ``values_of(name, variable)`` gives the values (None: skip);
+    by default the current ones.
     """
     per_element, shared = {}, {}
     for name, var in sorted(own_array_variables(obj).items()):
+        values = var.get_value() if values_of is None else values_of(name, var)
+        if values is None:
+            continue
         if var.scalar:
-            shared[name] = _with_unit(np.array([var.get_value().item()], dtype=var.dtype), var.dim)
+            shared[name] = _with_unit(np.array([np.asarray(values).item()], dtype=var.dtype), var.dim)
         elif not name.startswith("_") and var.size == size and name not in ("i", "j", "N"):
-            values = np.array(var.get_value(), dtype=var.dtype, copy=True)
-            per_element[name] = _with_unit(values, var.dim)
+            per_element[name] = _with_unit(np.array(values, dtype=var.dtype, copy=True), var.dim)
     return per_element, shared
 
 
@@ -376,17 +379,7 @@ def states_from_store(objects, stored: dict) -> dict:
     states = {}
     for obj in objects:
         found = kind_of(obj)
-        if found is None or not found[1].stateful or obj.name not in stored:
-            continue
-        per_element, shared = {}, {}
-        owned = own_array_variables(obj)
-        for name, (values, _) in stored[obj.name].items():
-            var = owned.get(name)
-            if var is None:
-                continue
-            if var.scalar:
-                shared[name] = _with_unit(np.array([np.asarray(values).item()], dtype=var.dtype), var.dim)
-            elif not name.startswith("_") and len(values) == len(obj) and name not in ("i", "j", "N"):
-                per_element[name] = _with_unit(np.array(values, dtype=var.dtype, copy=True), var.dim)
-        states[obj.name] = (per_element, shared)
+        if found is not None and found[1].stateful and obj.name in stored:
+            saved = stored[obj.name]
+            states[obj.name] = state_tables(obj, len(obj), lambda name, var: saved.get(name, (None,))[0])
     return states
