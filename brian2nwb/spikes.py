@@ -131,7 +131,8 @@ def _ragged(spikes: list[_SpikesByNeuron], parts: list, storage: StorageOptions,
     counts = np.concatenate([s.per_neuron if part is not None else np.zeros_like(s.per_neuron)
                              for s, part in zip(spikes, parts)])
     column = make_column(data)
-    return [column, VectorIndex(name=f"{column.name}_index", data=storage.wrap(np.cumsum(counts)), target=column)]
+    ends = np.cumsum(counts, dtype=np.uint64)  # the type the NWB schema asks for (no conversion warning)
+    return [column, VectorIndex(name=f"{column.name}_index", data=storage.wrap(ends), target=column)]
 
 
 def write_event_monitors(monitors: list[EventMonitor], nwbfile: NWBFile, storage: StorageOptions) -> list[str]:
