@@ -83,6 +83,12 @@ def method_argument(method: str):
     return names[0] if len(names) == 1 else tuple(names)
 
 
+def dtype_argument(tables: dict) -> dict | None:
+    """Brian2's ``dtype`` argument for variables that were not float64."""
+    rows = _rows(tables.get("dtypes"))
+    return {row["variable"]: np.dtype(str(row["dtype"])) for row in rows} or None
+
+
 def _rows(table: dict) -> list[dict]:
     if not table:
         return []
@@ -103,7 +109,7 @@ def build_neuron_group(description: ObjectDescription, context: BuildContext) ->
         attrs["N"], attrs["model"], method=method_argument(attrs["method"]), threshold=attrs.get("threshold"),
         reset=attrs.get("reset"), refractory=refractory, events=events or None,
         namespace=context.namespace(description.name), clock=context.clock(attrs.get("clock")),
-        name=description.name,
+        dtype=dtype_argument(tables), name=description.name,
     )
     for row in _rows(tables.get("events")):
         if row["code"]:
@@ -136,7 +142,7 @@ def build_synapses(description: ObjectDescription, context: BuildContext) -> Syn
         context.objects[attrs["source"]], context.objects[attrs["target"]], attrs["model"] or None,
         on_pre=on_pre or None, on_post=on_post or None, delay=delays or None, on_event=events or "spike",
         multisynaptic_index=attrs.get("multisynaptic_index"), namespace=context.namespace(description.name),
-        clock=context.clock(attrs.get("clock")), name=description.name, **kwargs,
+        clock=context.clock(attrs.get("clock")), dtype=dtype_argument(tables), name=description.name, **kwargs,
     )
     connectivity = tables.get("connectivity", {})
     i = np.asarray(connectivity.get("i", np.zeros(0, dtype=np.int64)), dtype=np.int32)

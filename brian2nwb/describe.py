@@ -76,6 +76,16 @@ def state_tables(obj, size: int, values_of=None) -> tuple[Table, Table]:
     return per_element, shared
 
 
+def dtypes_table(obj) -> Table:
+    """Variables declared with a floating-point type other than Brian2's default float64."""
+    rows = {"variable": [], "dtype": []}
+    for name, var in sorted(own_array_variables(obj).items()):
+        if np.issubdtype(var.dtype, np.floating) and var.dtype != np.float64 and not name.startswith("_"):
+            rows["variable"].append(name)
+            rows["dtype"].append(np.dtype(var.dtype).name)
+    return rows if rows["variable"] else {}
+
+
 def _with_unit(values: np.ndarray, dim):
     return values if dim is DIMENSIONLESS else Quantity(values, dim=dim)
 
@@ -253,6 +263,7 @@ def describe_neuron_group(group, initial: dict | None) -> ObjectDescription:
     elif refractory is not False and refractory is not None:
         attrs["refractory_time"] = float(refractory)
     tables = _states(group, len(group), initial)
+    tables["dtypes"] = dtypes_table(group)
     events = [name for name in sorted(group.events) if name != "spike"]
     if events:
         tables["events"] = {"event": events, "condition": [group.events[e] for e in events],
@@ -295,6 +306,7 @@ def describe_synapses(synapses, initial: dict | None) -> ObjectDescription:
     if synapses.multisynaptic_index:
         attrs["multisynaptic_index"] = synapses.multisynaptic_index
     tables = _states(synapses, len(synapses), initial)
+    tables["dtypes"] = dtypes_table(synapses)
     for table in ("final_state", "initial_state"):
         if table in tables and synapses.multisynaptic_index:
             tables[table].pop(synapses.multisynaptic_index, None)  # recomputed by connect()

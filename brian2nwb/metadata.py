@@ -110,6 +110,19 @@ def make_nwbfile(view: NetworkView, subject, source_script, metadata: dict) -> N
         device=device_name(), codegen_target=codegen_targets(view),
         dt=float(brian2.defaultclock.dt_), t_end=view.t_end,
     ))
-    if view.t_end > 0:
-        nwbfile.add_epoch(start_time=0.0, stop_time=view.t_end, tags=["brian2_run"])
     return nwbfile
+
+
+def add_run_epochs(nwbfile: NWBFile, starts, durations) -> None:
+    """Each ``run()`` call as a row of the epochs table (bulk: one column each)."""
+    from pynwb.epoch import TimeIntervals
+
+    starts, durations = np.asarray(starts, dtype=np.float64), np.asarray(durations, dtype=np.float64)
+    keep = durations > 0
+    if not keep.any():
+        return
+    epochs = TimeIntervals(name="epochs", description="Each run() call of the Brian2 simulation.")
+    for start, duration, k in zip(starts[keep], durations[keep], np.flatnonzero(keep)):
+        epochs.add_interval(start_time=float(start), stop_time=float(start + duration),
+                            tags=["brian2_run", f"run_{k}"])
+    nwbfile.epochs = epochs

@@ -34,6 +34,7 @@ TABLE_DOCS = {
     "connectivity": "The realised synapses: presynaptic index i, postsynaptic index j, per-synapse delays.",
     "pathways": "Synaptic pathways: name, direction, event, code, and scalar delay (NaN if per synapse).",
     "recorded": "Indices recorded by the StateMonitor.",
+    "dtypes": "Variables whose floating-point type is not float64 (Brian2's dtype argument).",
     "spikes": "Spikes of the SpikeGeneratorGroup.",
     "clocks": "The clocks: name and dt in seconds.",
     "schedule": "Every object and its parts: owner, kind, clock, when, order and whether it is active.",

@@ -245,6 +245,9 @@ def _check_object(description, checker: CodeChecker, names: set[str], sizes: dic
         check_name(str(name), f"{what} pathway")
         check_name(str(event), f"{what} pathway event")
         checker.check_code(str(code), f"{what} pathway '{name}'")
+    for dtype in tables.get("dtypes", {}).get("dtype", []):
+        if str(dtype) not in ("float16", "float32", "float64", "longdouble"):
+            raise UnsafeModelError(f"{what}: unknown floating-point type {dtype!r}.")
     for links in tables.get("links", {}).get("target", []):
         if links not in names:
             raise UnsafeModelError(f"{what}: linked to '{links}', which is not an object of the file.")

@@ -13,7 +13,7 @@ from pynwb import NWBHDF5IO
 from pynwb.file import Subject
 
 from .datasets import StorageOptions
-from .metadata import Brian2NWBWarning, make_nwbfile
+from .metadata import Brian2NWBWarning, add_run_epochs, make_nwbfile
 from .model import describe_model, earlier_timed_arrays
 from .model_nwb import model_to_nwb
 from .network import NetworkView, used_timed_arrays, view_network
@@ -85,6 +85,7 @@ def to_nwb(
     simulation = nwbfile.lab_meta_data["brian2"]
     simulation.initial_state = model.attrs["initial_state"]
     model_to_nwb(model, simulation, storage, nwbfile)
+    add_run_epochs(nwbfile, model.tables["runs"]["start_time"], model.tables["runs"]["duration"])
     if left_out:
         warnings.warn("Not written to " + str(target) + ":\n  " + "\n  ".join(left_out), Brian2NWBWarning,
                       stacklevel=2)

@@ -152,9 +152,10 @@ def kitchen_sink() -> Network:
 
 
 def two_runs() -> Network:
-    """Two consecutive runs with a parameter change (a run constant and a variable) between them."""
+    """Two consecutive runs with a parameter change (a run constant and a variable) between them;
+    one variable is float32."""
     group = NeuronGroup(30, "dv/dt = (I - v) / tau + 0.1 * xi / sqrt(ms) : 1\nI : 1", threshold="v > 1",
-                        reset="v = 0", method="euler", name="group")
+                        reset="v = 0", method="euler", dtype={"I": np.float32}, name="group")
     group.I = 1.2
     net = Network(group, SpikeMonitor(group, name="spikes"))
     brian2nwb.snapshot(net, seed=21)

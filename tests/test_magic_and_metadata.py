@@ -62,7 +62,8 @@ def test_magic_network_script(tmp_path):
     assert data["file/source_script"] == SCRIPT
     assert data["file/source_script_file_name"] == "my_simulation.py"
     assert data["brian2/network"] == "magicnetwork"
-    np.testing.assert_allclose(data["epochs/stop_time"], [0.05])
+    np.testing.assert_allclose(data["epochs/start_time"], [0.0, 0.03])  # one epoch per run()
+    np.testing.assert_allclose(data["epochs/stop_time"], [0.03, 0.05])
 
 
 def test_magic_network_in_a_function(tmp_path):
