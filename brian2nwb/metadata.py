@@ -54,7 +54,7 @@ def device_name() -> str:
 
 def codegen_targets(view: NetworkView) -> str:
     """The code-generation targets the network's code objects actually used."""
-    targets = {getattr(codeobj, "class_name", type(codeobj).__name__)
+    targets = {getattr(codeobj, "class_name", None) or device_name()
                for obj in view.all_objects() for codeobj in getattr(obj, "_code_objects", ())}
     return ",".join(sorted(targets)) or str(brian2.prefs.codegen.target)
 

@@ -62,14 +62,14 @@ class RunRecorder(BrianObject):
     def before_run(self, run_namespace):
         from .describe import capture_states
 
-        view = self._view()
-        states = capture_states(view.objects)
-        if self.initial_state is None:
-            if float(self.network.t_) != 0.0:
-                raise RuntimeError("brian2nwb.snapshot() must be called before the first run().")
-            self.initial_state = states
-        else:
-            self._note_changes(states)
+        if not self.runs and float(self.network.t_) != 0.0:
+            raise RuntimeError("brian2nwb.snapshot() must be called before the first run().")
+        if _values_readable():
+            states = capture_states(self._view().objects)
+            if not self.runs:
+                self.initial_state = states
+            else:
+                self._note_changes(states)
         run = RecordedRun(start=float(self.network.t_), seed=self.base_seed + len(self.runs))
         self.runs.append(run)
         seed(run.seed)  # last before the loop: the objects' before_run draw no random numbers
@@ -94,8 +94,17 @@ class RunRecorder(BrianObject):
         run.identifiers = external_identifiers(view)
         run.changes = getattr(self, "_pending_changes", {})
         self._pending_changes = {}
-        self._fingerprints = {name: {k: _fingerprint(v) for table in tables for k, v in table.items()}
-                              for name, tables in capture_states(view.objects).items()}
+        if _values_readable():
+            self._fingerprints = {name: {k: _fingerprint(v) for table in tables for k, v in table.items()}
+                                  for name, tables in capture_states(view.objects).items()}
+
+
+def _values_readable() -> bool:
+    """Whether variables can be read during a run: not in standalone mode, where values
+    exist only once the generated program has run (no state at t=0 can be captured there)."""
+    from brian2.devices.device import RuntimeDevice, get_device
+
+    return isinstance(get_device(), RuntimeDevice)
 
 
 def _fingerprint(values) -> str:
