@@ -13,11 +13,10 @@ import numpy as np
 from brian2 import Quantity
 from brian2.units.fundamentalunits import get_or_create_dimension
 from hdmf.common import DynamicTable, VectorData
-from pynwb import get_class, get_type_map
 
 from .datasets import StorageOptions
 from .describe import ObjectDescription, Table
-from .extension import NAMESPACE, QuantityData
+from .extension import NAMESPACE, TYPE_MAP, QuantityData, nwb_class
 from .quantities import dimensions_of, si_unit_name
 
 #: Attributes every container has that are not part of a description.
@@ -121,7 +120,7 @@ def _nwb_attrs(attrs: dict) -> dict:
 
 def object_to_nwb(description: ObjectDescription, nwb_type: str, storage: StorageOptions, nwbfile):
     """The ndx-brian2 container of one object."""
-    cls = get_class(nwb_type, NAMESPACE)
+    cls = nwb_class(nwb_type)
     attrs = _nwb_attrs(description.attrs)
     tables = dict(description.tables)
     if nwb_type == "SpikeGeneratorGroupModel":
@@ -135,7 +134,7 @@ def object_to_nwb(description: ObjectDescription, nwb_type: str, storage: Storag
 
 
 def _spec_attributes(nwb_type: str) -> list[str]:
-    spec = get_type_map().namespace_catalog.get_spec(NAMESPACE, nwb_type)
+    spec = TYPE_MAP.namespace_catalog.get_spec(NAMESPACE, nwb_type)
     return [attribute.name for attribute in spec.attributes if attribute.name not in _BOOKKEEPING]
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from brian2 import Clock, Network, TimedArray, defaultclock, prefs, second, seed
-from pynwb import NWBHDF5IO
 
+from .extension import nwb_io
 from .build import BUILD_ORDER, BuildContext, apply_state, quantity
 from .metadata import Brian2NWBWarning
 from .model_nwb import ModelDescription, model_from_nwb
@@ -189,7 +189,7 @@ def _builder(kind_name: str):
 
 def _read(path, replay: list[str]):
     """The model, the TimedArray values and the spikes to replay, read in one pass."""
-    with NWBHDF5IO(str(path), mode="r") as io:
+    with nwb_io(path, mode="r") as io:
         nwbfile = io.read()
         simulation = nwbfile.lab_meta_data.get("brian2")
         if simulation is None or simulation.neurodata_type != "Brian2Simulation":

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from brian2 import Network
 from brian2.core.magic import magic_network
-from pynwb import NWBHDF5IO
 from pynwb.file import Subject
 
 from .datasets import StorageOptions
+from .extension import nwb_io
 from .metadata import Brian2NWBWarning, add_run_epochs, make_nwbfile
 from .model import describe_model, earlier_timed_arrays
 from .model_nwb import model_to_nwb
@@ -90,7 +90,7 @@ def to_nwb(
         warnings.warn("Not written to " + str(target) + ":\n  " + "\n  ".join(left_out), Brian2NWBWarning,
                       stacklevel=2)
     with atomic_path(target, overwrite) as partial:
-        with NWBHDF5IO(partial, mode="w") as io:
+        with nwb_io(partial, mode="w") as io:
             io.write(nwbfile)
     return target
 

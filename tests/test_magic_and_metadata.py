@@ -214,3 +214,15 @@ def test_readme_loop_runs(tmp_path):
     script.write_text("from brian2 import prefs\nprefs.codegen.target = 'numpy'\n" + snippet)
     subprocess.run([sys.executable, str(script)], check=True, cwd=tmp_path, capture_output=True)
     assert (tmp_path / "sim.nwb").exists()
+
+
+def test_other_pynwb_files_do_not_get_our_namespace(tmp_path):
+    import h5py
+    from pynwb import NWBHDF5IO
+    from pynwb.testing.mock.file import mock_NWBFile
+
+    assert "brian2nwb" in sys.modules
+    with NWBHDF5IO(str(tmp_path / "other.nwb"), mode="w") as io:
+        io.write(mock_NWBFile())
+    with h5py.File(tmp_path / "other.nwb", "r") as file:
+        assert "ndx-brian2" not in file["specifications"]
