@@ -55,14 +55,15 @@ def own_array_variables(obj) -> dict:
             and name == var.name}
 
 
-def state_tables(obj, size: int, values_of=None) -> tuple[Table, Table]:
+def state_tables(obj, size: int, values_of=None, copy: bool = True) -> tuple[Table, Table]:
     """(per-element table, shared table) of ``obj``'s state.
 
     Per element: user variables with one value per element. Shared: scalar
     variables, internal ones (``_lastindex``) included. Internal per-element
     arrays (spike spaces, connectivity, counters) are left out: they are derived
     or rebuilt. ``values_of(name, variable)`` gives the values (None: skip);
-    by default the current ones.
+    by default the current ones. ``copy=False`` returns views of Brian2's arrays
+    (valid until the simulation goes on).
     """
     per_element, shared = {}, {}
     for name, var in sorted(own_array_variables(obj).items()):
@@ -72,7 +73,7 @@ def state_tables(obj, size: int, values_of=None) -> tuple[Table, Table]:
         if var.scalar:
             shared[name] = _with_unit(np.array([np.asarray(values).item()], dtype=var.dtype), var.dim)
         elif not name.startswith("_") and var.size == size and name not in ("i", "j", "N"):
-            per_element[name] = _with_unit(np.array(values, dtype=var.dtype, copy=True), var.dim)
+            per_element[name] = _with_unit(np.array(values, dtype=var.dtype, copy=copy or None), var.dim)
     return per_element, shared
 
 
@@ -239,13 +240,25 @@ def clocks_table(view: NetworkView) -> Table:
 # --- one describe function per Brian2 object kind (referenced by the registry) ---
 
 def _states(obj, size: int, initial: dict | None) -> dict:
-    """The final (current) state tables, and the initial ones when captured."""
+    """The final (current) state tables, and the initial ones when captured.
+
+    Initial per-element columns equal to the final ones are not repeated: readers
+    take a variable missing from ``initial_state`` from ``final_state``.
+    """
     tables = {}
-    final, final_shared = state_tables(obj, size)
+    final, final_shared = state_tables(obj, size, copy=False)
     tables["final_state"], tables["final_shared_state"] = final, final_shared
     if initial is not None and obj.name in initial:
-        tables["initial_state"], tables["initial_shared_state"] = initial[obj.name]
+        per_element, shared = initial[obj.name]
+        tables["initial_state"] = {name: values for name, values in per_element.items()
+                                   if name not in final or not _identical(values, final[name])}
+        tables["initial_shared_state"] = shared
     return tables
+
+
+def _identical(a, b) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    return a.dtype == b.dtype and a.shape == b.shape and bool(np.array_equal(a, b))
 
 
 def describe_neuron_group(group, initial: dict | None) -> ObjectDescription:
@@ -310,7 +323,8 @@ def describe_synapses(synapses, initial: dict | None) -> ObjectDescription:
     for table in ("final_state", "initial_state"):
         if table in tables and synapses.multisynaptic_index:
             tables[table].pop(synapses.multisynaptic_index, None)  # recomputed by connect()
-    connectivity = {"i": np.asarray(synapses.i[:], dtype=np.int64), "j": np.asarray(synapses.j[:], dtype=np.int64)}
+    connectivity = {"i": _relative_indices(synapses, "_synaptic_pre", synapses.source),
+                    "j": _relative_indices(synapses, "_synaptic_post", synapses.target)}
     pathways = {"pathway": [], "prepost": [], "event": [], "code": [], "delay": []}
     for pathway in synapses._pathways:
         objname = pathway.name[len(synapses.name) + 1:]
@@ -326,6 +340,14 @@ def describe_synapses(synapses, initial: dict | None) -> ObjectDescription:
     tables["connectivity"] = connectivity
     tables["pathways"] = pathways
     return ObjectDescription("Synapses", synapses.name, attrs, tables)
+
+
+def _relative_indices(synapses, variable: str, group) -> np.ndarray:
+    """Synapse ends as indices in the (sub)group, as Brian2's ``S.i``/``S.j`` give them (int32, no copy
+    unless the group is a subgroup)."""
+    values = synapses.variables[variable].get_value()
+    start = int(getattr(group, "start", 0))
+    return values - np.int32(start) if start else values
 
 
 def describe_poisson_group(group, initial: dict | None) -> ObjectDescription:

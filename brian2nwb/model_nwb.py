@@ -24,7 +24,8 @@ _BOOKKEEPING = {"help", "namespace", "neurodata_type", "object_id", "name"}
 
 TABLE_DOCS = {
     "final_state": "Per-element variables at the end of the recording, one row per element.",
-    "initial_state": "Per-element variables at t=0, one row per element.",
+    "initial_state": ("Per-element variables at t=0 that differ from final_state, one row per element; "
+                      "variables missing here had the same values at t=0 as in final_state."),
     "final_shared_state": "Shared (scalar) variables at the end of the recording.",
     "initial_shared_state": "Shared (scalar) variables at t=0.",
     "events": "Custom events: name, condition and the code run on the event.",

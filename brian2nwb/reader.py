@@ -136,9 +136,11 @@ def from_nwb(
     for description in model.objects:
         if description.name in replayed:
             continue
-        prefix = "initial" if state == "initial" else "final"
-        per_element = description.tables.get(f"{prefix}_state", {})
-        shared = description.tables.get(f"{prefix}_shared_state", {})
+        per_element = dict(description.tables.get("final_state", {}))
+        shared = description.tables.get("final_shared_state", {})
+        if state == "initial":  # initial_state holds only the columns that differ from final_state
+            per_element.update(description.tables.get("initial_state", {}))
+            shared = description.tables.get("initial_shared_state", {})
         if per_element or shared:
             apply_state(context.objects[description.name], per_element, shared)
     _apply_schedule(context)

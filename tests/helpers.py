@@ -48,7 +48,7 @@ def check_valid(path: Path, inspect: bool = True) -> None:
 
 def spikes_of(data: dict, monitor: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(neuron_index per spike, spike time, row) of ``monitor``'s rows of the Units table, as read back."""
-    ends = data["units/spike_times_index"]
+    ends = data["units/spike_times_index"].astype(np.int64)
     starts = np.concatenate([[0], ends[:-1]])
     rows = np.flatnonzero(data["units/monitor"] == monitor)
     index = np.concatenate([np.full(ends[r] - starts[r], data["units/neuron_index"][r]) for r in rows])
@@ -58,7 +58,7 @@ def spikes_of(data: dict, monitor: str) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 def ragged_rows(data: dict, column: str, rows) -> np.ndarray:
     """The values of a ragged Units column for ``rows``, concatenated."""
-    ends = data[f"units/{column}_index"]
+    ends = data[f"units/{column}_index"].astype(np.int64)
     starts = np.concatenate([[0], ends[:-1]])
     return np.concatenate([data[f"units/{column}"][starts[r]:ends[r]] for r in rows])
 

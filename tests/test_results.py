@@ -224,3 +224,18 @@ def test_epoch_and_provenance(rich):
     assert str(data["brian2/brian2_version"]).startswith("2.")
     assert data["file/session_description"] == "A rich test network."
     assert data["file/subject_id"] == "model-1"
+
+
+def test_more_than_65536_neurons_sort_by_neuron(tmp_path):
+    from brian2 import Hz, PoissonGroup
+
+    group = PoissonGroup(70_000, 300 * Hz, name="many")
+    spikes = SpikeMonitor(group, name="many_spikes")
+    net = Network(group, spikes)
+    net.run(3 * ms)
+    path = brian2nwb.to_nwb(net, tmp_path / "many.nwb", subject=SUBJECT)
+    index, times, _ = spikes_of(read_plain(path), "many_spikes")
+    expected_index, expected_times = by_neuron(spikes.i[:], spikes.t_[:])
+    assert expected_index.max() > 65_536
+    np.testing.assert_array_equal(index, expected_index)
+    np.testing.assert_array_equal(times, expected_times)

@@ -131,7 +131,8 @@ def make_types() -> list:
         neurodata_type_inc="NWBContainer",
         doc=("One object of a Brian2 network, with what is needed to rebuild it. The group's name is the "
              "object's Brian2 name. Tables it may hold: 'final_state' and 'initial_state' (one row per "
-             "element, one column per variable, at the end of the recording and at t=0), 'final_shared_state' "
+             "element, one column per variable, at the end of the recording and at t=0; initial_state holds only "
+             "the variables whose values differ from final_state), 'final_shared_state' "
              "and 'initial_shared_state' (one row: shared variables), 'run_<k>_state' and "
              "'run_<k>_shared_state' (variables the user changed before run k), and kind-specific tables "
              "('events', 'run_regularly', 'links', 'connectivity', 'pathways', 'recorded')."),
