@@ -160,6 +160,20 @@ def datasets_of(path: Path) -> dict:
     return arrays
 
 
+def results_mb(path: Path) -> float:
+    """Stored size of the recorded results (what neo also writes): /units, /acquisition, /stimulus, /events."""
+    import h5py
+
+    total = [0]
+    with h5py.File(path, "r") as file:
+        def visit(name, node):
+            if isinstance(node, h5py.Dataset) and name.split("/")[0] in ("units", "acquisition", "stimulus",
+                                                                           "events"):
+                total[0] += node.id.get_storage_size()
+        file.visititems(visit)
+    return round(total[0] / 1e6, 1)
+
+
 def write_h5py(arrays: dict, path: Path) -> None:
     import h5py
 
@@ -240,12 +254,13 @@ def run_case(name: str, quick: bool, target: str, folder: Path) -> dict:
     synapses = [obj for obj in net.objects if isinstance(obj, brian2.Synapses)]
     results["synapses"] = int(sum(len(s) for s in synapses))
 
-    for label, compression in (("raw", None), ("default", "gzip")):
+    for label, compression in (("raw", None), ("default", "auto"), ("gzip", "gzip")):
         path = folder / f"{name}_{label}.nwb"
         with measured(results, f"to_nwb_{label}"):
             brian2nwb.to_nwb(net, path, subject=SUBJECT, compression=compression)
         results[f"to_nwb_{label}_mb"] = size_mb(path)
 
+    results["to_nwb_default_results_mb"] = results_mb(folder / f"{name}_default.nwb")
     arrays = datasets_of(folder / f"{name}_raw.nwb")  # the same arrays, for the disk's floor
     results["data_mb"] = round(sum(np.asarray(a).nbytes for a in arrays.values()) / 1e6, 1)
     h5_path = folder / f"{name}.h5"
@@ -282,8 +297,10 @@ RATIOS = [
     ("to_nwb default / simulation", "to_nwb_default_s", "simulate_s"),
     ("to_nwb peak / data", "to_nwb_raw_peak_mb", "data_mb"),
     ("to_nwb default peak / data", "to_nwb_default_peak_mb", "data_mb"),
+    ("to_nwb gzip / simulation", "to_nwb_gzip_s", "simulate_s"),
     ("neo / to_nwb default (time)", "neo_s", "to_nwb_default_s"),
     ("neo / to_nwb default (size)", "neo_mb", "to_nwb_default_mb"),
+    ("neo / to_nwb results (size)", "neo_mb", "to_nwb_default_results_mb"),
     ("from_nwb / construction", "from_nwb_s", "construct_s"),
 ]
 

@@ -103,7 +103,7 @@ def write_units(monitors: list[SpikeMonitor], nwbfile: NWBFile, storage: Storage
         VectorData(name="monitor", description="Name of the Brian2 SpikeMonitor that recorded the spikes.",
                    data=[s.monitor.name for s, size in zip(spikes, sizes) for _ in range(size)]),
         *_ragged(spikes, ["t"] * len(spikes), storage,
-                 lambda data: VectorData(name="spike_times", data=storage.wrap(data),
+                 lambda data: VectorData(name="spike_times", data=storage.wrap(data, times=True),
                                          description="Spike times in seconds from the start of the simulation.")),
     ]
     for name, (variable, sources) in _spike_variables(spikes).items():
@@ -166,7 +166,7 @@ def write_event_monitors(monitors: list[EventMonitor], nwbfile: NWBFile, storage
             continue
         columns = [
             TimestampVectorData(name="timestamp", description="Time of the event in seconds.",
-                                data=storage.wrap(recorded_values(monitor, "t")),
+                                data=storage.wrap(recorded_values(monitor, "t"), times=True),
                                 resolution=float(monitor.clock.dt_)),
             VectorData(name="neuron_index", description="Index of the element in the monitored group.",
                        data=storage.wrap(recorded_values(monitor, "i").astype(np.int64))),

@@ -28,7 +28,7 @@ def write_spike_generators(groups: list[SpikeGeneratorGroup], nwbfile: NWBFile,
             source=group.name, num_neurons=np.int64(len(group)), period=period,
             columns=[
                 TimestampVectorData(name="timestamp", description="Time of the spike in seconds.",
-                                    data=storage.wrap(times), resolution=float(group.clock.dt_)),
+                                    data=storage.wrap(times, times=True), resolution=float(group.clock.dt_)),
                 VectorData(name="neuron_index", description="Index of the neuron that emits the spike.",
                            data=storage.wrap(indices)),
             ],

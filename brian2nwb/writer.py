@@ -30,8 +30,8 @@ def to_nwb(
     overwrite: bool = False,
     subject: Subject | dict | None = None,
     source_script: str | os.PathLike | None = "auto",
-    compression: str | None = "gzip",
-    compression_opts: int | None = 4,
+    compression: str | None = "auto",
+    compression_opts: int | None = None,
     **metadata,
 ) -> Path:
     """Write a Brian2 simulation, its results and its model, to an NWB file.
@@ -52,8 +52,13 @@ def to_nwb(
     source_script : path-like, None or "auto"
         The script that ran the simulation, stored as ``source_script``. "auto" takes
         the running ``__main__`` script, if there is one.
-    compression, compression_opts : str or None, int or None
-        HDF5 filter and level for large arrays; ``compression=None`` writes them raw.
+    compression : {"auto", "gzip"} or None
+        ``"auto"`` (default) compresses large integer arrays and spike times with
+        gzip level 1 and writes floats raw (gzip saves only 4-13% on simulated
+        floats at a tenth of the speed); ``"gzip"`` compresses every large array;
+        None none.
+    compression_opts : int, optional
+        The gzip level (0-9).
     **metadata
         Any `pynwb.NWBFile` field (``session_description``, ``identifier``,
         ``session_start_time``, ``experimenter``, ``institution``...), overriding
