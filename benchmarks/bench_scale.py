@@ -73,7 +73,7 @@ def best_of(function, repeats: int = 3) -> float:
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)
-    return round(min(times), 4)
+    return round(min(times), 6)
 
 
 def size_mb(path: Path) -> float:
@@ -313,6 +313,7 @@ def print_table(all_results: list[dict]) -> None:
     print("".ljust(width) + "".join(r["case"].rjust(14) for r in all_results))
     for key in keys:
         print(key.ljust(width) + "".join(str(r.get(key, "-"))[:13].rjust(14) for r in all_results))
+    print("ratios".ljust(width))
     for label, numerator, denominator in RATIOS:
         cells = []
         for r in all_results:

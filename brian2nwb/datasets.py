@@ -64,13 +64,13 @@ class StorageOptions:
 
 
 def _even_split(length: int, most: int) -> int:
-    """The smallest block size, at most ``most``, that splits ``length`` into as few blocks as ``most`` does.
+    """A block size from ``most // 2`` to ``most`` that wastes least at the edge (the largest on ties).
 
-    HDF5 stores edge chunks whole: 200 columns in blocks of 32 would waste 12%;
-    blocks of 29 waste 1.5%.
+    HDF5 stores edge chunks whole: 1,000 columns in blocks of 32 would store 1,024
+    (2.4% more); blocks of 25 store exactly 1,000.
     """
     most = max(1, min(length, most))
-    return math.ceil(length / math.ceil(length / most))
+    return min(range(max(1, most // 2), most + 1), key=lambda size: (-length % size, -size))
 
 
 def chunk_shape(shape: tuple[int, ...], itemsize: int) -> tuple[int, ...]:
