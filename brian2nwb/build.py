@@ -133,7 +133,7 @@ def build_synapses(description: ObjectDescription, context: BuildContext) -> Syn
     pathways = _rows(tables.get("pathways"))
     on_pre = {p["pathway"]: p["code"] for p in pathways if p["prepost"] == "pre"}
     on_post = {p["pathway"]: p["code"] for p in pathways if p["prepost"] == "post"}
-    delays = {p["pathway"]: p["delay"] * second for p in pathways if np.isfinite(p["delay"])}
+    delays = {p["pathway"]: p["delay"] * second for p in pathways if not p["per_synapse_delay"]}
     events = {p["pathway"]: p["event"] for p in pathways if p["event"] != "spike"}
     kwargs = {}
     if "method" in attrs:

@@ -325,7 +325,7 @@ def describe_synapses(synapses, initial: dict | None) -> ObjectDescription:
             tables[table].pop(synapses.multisynaptic_index, None)  # recomputed by connect()
     connectivity = {"i": _relative_indices(synapses, "_synaptic_pre", synapses.source),
                     "j": _relative_indices(synapses, "_synaptic_post", synapses.target)}
-    pathways = {"pathway": [], "prepost": [], "event": [], "code": [], "delay": []}
+    pathways = {"pathway": [], "prepost": [], "event": [], "code": [], "delay": [], "per_synapse_delay": []}
     for pathway in synapses._pathways:
         objname = pathway.name[len(synapses.name) + 1:]
         delay = pathway.variables["delay"]
@@ -333,10 +333,12 @@ def describe_synapses(synapses, initial: dict | None) -> ObjectDescription:
         pathways["prepost"].append(pathway.prepost)
         pathways["event"].append(pathway.event)
         pathways["code"].append(pathway.code)
-        pathways["delay"].append(float(delay.get_value().item()) if delay.scalar else np.nan)
+        pathways["delay"].append(float(delay.get_value().item()) if delay.scalar else 0.0)
+        pathways["per_synapse_delay"].append(not delay.scalar)
         if not delay.scalar:
             connectivity[f"delay_{objname}"] = Quantity(np.array(delay.get_value(), copy=True), dim=delay.dim)
     pathways["delay"] = np.asarray(pathways["delay"], dtype=np.float64)
+    pathways["per_synapse_delay"] = np.asarray(pathways["per_synapse_delay"], dtype=bool)
     tables["connectivity"] = connectivity
     tables["pathways"] = pathways
     return ObjectDescription("Synapses", synapses.name, attrs, tables)

@@ -32,7 +32,8 @@ TABLE_DOCS = {
     "run_regularly": "Operations run regularly: name and code (clock, when and order in 'schedule').",
     "links": "Linked variables: the variable, and the group and variable it links to.",
     "connectivity": "The realised synapses: presynaptic index i, postsynaptic index j, per-synapse delays.",
-    "pathways": "Synaptic pathways: name, direction, event, code, and scalar delay (NaN if per synapse).",
+    "pathways": ("Synaptic pathways: name, direction, event, code, and the delay in seconds, unless the delays "
+                 "are per synapse (then they are in 'connectivity')."),
     "recorded": "Indices recorded by the StateMonitor.",
     "dtypes": "Variables whose floating-point type is not float64 (Brian2's dtype argument).",
     "spikes": "Spikes of the SpikeGeneratorGroup.",

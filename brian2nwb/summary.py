@@ -1,0 +1,94 @@
+"""What a brian2nwb file holds, read without loading its large arrays (for ``brian2nwb info``)."""
+
+from __future__ import annotations
+
+import os
+
+from .extension import nwb_io
+
+_GROUP_KINDS = {"NeuronGroupModel", "PoissonGroupModel", "SpikeGeneratorGroupModel", "SubgroupModel"}
+_INPUT_KINDS = {"PoissonGroupModel", "SpikeGeneratorGroupModel", "PoissonInputModel"}
+
+
+def summarize(path: str | os.PathLike) -> dict:
+    """A JSON-ready summary: groups, synapses, inputs, monitors, recordings, duration, provenance."""
+    with nwb_io(path, mode="r") as io:
+        nwbfile = io.read()
+        simulation = nwbfile.lab_meta_data.get("brian2")
+        summary = {
+            "file": str(path),
+            "session_description": nwbfile.session_description,
+            "identifier": nwbfile.identifier,
+            "groups": [], "synapses": [], "inputs": [], "monitors": [],
+            "recordings": {"units": 0, "spikes": 0, "series": {}, "events": {}, "stimulus": {}},
+        }
+        if simulation is not None:
+            summary["provenance"] = {name: getattr(simulation, name) for name in (
+                "network", "brian2_version", "brian2nwb_version", "numpy_version", "python_version", "device",
+                "codegen_target", "initial_state") if getattr(simulation, name, None) is not None}
+            summary["duration_s"] = float(simulation.t_end)
+            summary["dt_s"] = float(simulation.dt)
+            for name, obj in sorted(simulation.objects__brian2_object_models.items()):
+                _add_object(summary, name, obj)
+            runs = simulation.dynamic_tables.get("runs")
+            summary["runs"] = len(runs) if runs is not None else 0
+        units = nwbfile.units
+        if units is not None:
+            summary["recordings"]["units"] = len(units)
+            summary["recordings"]["spikes"] = int(len(units["spike_times"].target.data))
+        for name, series in nwbfile.acquisition.items():
+            summary["recordings"]["series"][name] = {"shape": list(series.data.shape), "unit": series.unit}
+        for name, table in (nwbfile.events or {}).items():
+            summary["recordings"]["events"][name] = len(table)
+        for name, item in nwbfile.stimulus.items():
+            size = len(item) if hasattr(item, "columns") else list(item.data.shape)
+            summary["recordings"]["stimulus"][name] = {"type": item.neurodata_type, "size": size}
+    return summary
+
+
+def _add_object(summary: dict, name: str, obj) -> None:
+    kind = obj.neurodata_type
+    if kind in _GROUP_KINDS:
+        size = getattr(obj, "N", None)
+        if kind == "SubgroupModel":
+            size = int(obj.stop - obj.start)
+        entry = {"name": name, "kind": kind[: -len("Model")], "size": int(size)}
+        if getattr(obj, "model", None):
+            entry["equations"] = obj.model.count("\n") + 1
+        summary["groups"].append(entry)
+    if kind == "SynapsesModel":
+        connectivity = obj.dynamic_tables.get("connectivity")
+        summary["synapses"].append({"name": name, "source": obj.source, "target": obj.target,
+                                    "synapses": len(connectivity) if connectivity is not None else 0})
+    if kind in _INPUT_KINDS:
+        summary["inputs"].append({"name": name, "kind": kind[: -len("Model")]})
+    if kind == "MonitorModel":
+        summary["monitors"].append({"name": name, "kind": obj.kind, "source": obj.source})
+
+
+def format_summary(summary: dict) -> str:
+    """The summary as lines for a terminal."""
+    lines = [summary["file"], f"  {summary['session_description']}"]
+    provenance = summary.get("provenance")
+    if provenance:
+        lines.append(f"  Brian2 {provenance.get('brian2_version')} ({provenance.get('device')}, "
+                     f"{provenance.get('codegen_target')}), brian2nwb {provenance.get('brian2nwb_version')}, "
+                     f"{summary.get('duration_s', 0):g} s simulated in {summary.get('runs', 0)} run(s), "
+                     f"dt = {summary.get('dt_s', 0):g} s, state at t=0: {provenance.get('initial_state')}")
+    sections = (("groups", lambda g: f"{g['name']} ({g['kind']}, {g['size']} neurons)"),
+                ("synapses", lambda s: f"{s['name']}: {s['source']} -> {s['target']}, {s['synapses']} synapses"),
+                ("inputs", lambda i: f"{i['name']} ({i['kind']})"),
+                ("monitors", lambda m: f"{m['name']} ({m['kind']} of {m['source']})"))
+    for key, line in sections:
+        if summary[key]:
+            lines.append(f"  {key}:")
+            lines.extend(f"    {line(item)}" for item in summary[key])
+    recordings = summary["recordings"]
+    lines.append(f"  recorded: {recordings['spikes']} spikes in {recordings['units']} units")
+    for name, series in recordings["series"].items():
+        lines.append(f"    {name}: {' x '.join(map(str, series['shape']))} samples ({series['unit']})")
+    for name, count in recordings["events"].items():
+        lines.append(f"    {name}: {count} events")
+    for name, stimulus in recordings["stimulus"].items():
+        lines.append(f"    stimulus {name}: {stimulus['type']} {stimulus['size']}")
+    return "\n".join(lines)

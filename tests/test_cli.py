@@ -1,0 +1,107 @@
+"""The brian2nwb command on the example file, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+BIN = Path(sys.executable).parent
+
+
+def brian2nwb_command(*args, cwd=None) -> subprocess.CompletedProcess:
+    """The installed console script, as a user would call it."""
+    command = shutil.which("brian2nwb", path=str(BIN)) or shutil.which("brian2nwb")
+    assert command, "the brian2nwb command is not installed"
+    return subprocess.run([command, *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("cli")
+    subprocess.run([sys.executable, "-m", "brian2nwb.example", str(folder / "example.nwb"), "--target", "numpy"],
+                   check=True, capture_output=True, cwd=folder)
+    return folder / "example.nwb"
+
+
+@pytest.mark.parametrize("command", ["info", "validate", "resimulate", "plot"])
+def test_every_subcommand_has_help(command):
+    result = brian2nwb_command(command, "--help")
+    assert result.returncode == 0 and "usage: brian2nwb" in result.stdout
+
+
+def test_info(example):
+    result = brian2nwb_command("info", example)
+    assert result.returncode == 0, result.stderr
+    for text in ("neurons (NeuronGroup, 100 neurons)", "feedforward: poisson -> neurons", "poisson (PoissonGroup)",
+                 "spikes (SpikeMonitor of neurons)", "voltage_v: 2000 x 3 samples (volt)", "0.2 s simulated",
+                 "Brian2 2.9", "numpy"):
+        assert text in result.stdout
+
+
+def test_info_json(example):
+    summary = json.loads(brian2nwb_command("info", example, "--json").stdout)
+    assert {g["name"]: g["size"] for g in summary["groups"]}["neurons"] == 100
+    assert summary["recordings"]["spikes"] > 0
+    assert summary["provenance"]["codegen_target"] == "numpy"
+    assert summary["duration_s"] == pytest.approx(0.2)
+
+
+def test_validate_passes_on_the_example(example):
+    result = brian2nwb_command("validate", example, "--dandi")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "pynwb validation: OK" in result.stdout and "model: rebuilds" in result.stdout
+
+
+def test_validate_fails_without_subject(example, tmp_path):
+    path = tmp_path / "nosubject.nwb"
+    shutil.copy(example, path)
+    with h5py.File(path, "r+") as file:
+        del file["general/subject"]
+    result = brian2nwb_command("validate", path)
+    assert result.returncode == 1
+    assert "CRITICAL" in result.stdout
+
+
+def test_resimulate_reports_an_exact_match(example, tmp_path):
+    result = brian2nwb_command("resimulate", example, "-o", tmp_path / "again.nwb")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "spikes: exact match" in result.stdout and "input_spikes: exact match" in result.stdout
+    assert (tmp_path / "again.nwb").exists()
+
+
+def test_resimulate_reports_edited_weights(example, tmp_path):
+    path = tmp_path / "edited.nwb"
+    shutil.copy(example, path)
+    with h5py.File(path, "r+") as file:
+        weights = file["general/brian2/objects/exc_syn/final_state/w"]
+        weights[...] = np.asarray(weights) * 3
+        initial = file["general/brian2/objects/exc_syn"].get("initial_state")
+        assert initial is None or "w" not in initial  # w did not change since t=0: final_state is used
+    result = brian2nwb_command("resimulate", path)
+    assert result.returncode == 1
+    assert "spikes: MISMATCH" in result.stdout and "first difference at t =" in result.stdout
+    assert "input_spikes: exact match" in result.stdout  # the Poisson input itself is unaffected
+
+
+def test_plot_draws_every_panel(example, tmp_path):
+    from PIL import Image
+
+    figure = tmp_path / "figure.png"
+    result = brian2nwb_command("plot", example, "-o", figure)
+    assert result.returncode == 0, result.stderr
+    image = Image.open(figure)
+    panels = image.text["Panels"].split("; ")
+    assert panels == ["Spikes (Units) by population", "voltage_v (volt)", "Population rates (Hz)",
+                      "Inputs (/stimulus)"]
+    pixels = np.asarray(image.convert("L"), dtype=float)
+    height = pixels.shape[0]
+    for k in range(len(panels)):  # every panel has drawn content, not just a frame
+        band = pixels[int(height * k / len(panels)):int(height * (k + 1) / len(panels))]
+        assert (band < 200).mean() > 0.01
