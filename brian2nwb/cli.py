@@ -61,13 +61,23 @@ def run_validate(args) -> int:
     from nwbinspector import Importance, inspect_nwbfile, load_config
 
     failed = False
-    errors = pynwb.validate(path=str(args.file))
+    if args.file.is_dir():  # a Zarr store: pynwb validates it through its IO object
+        from .extension import nwb_io
+
+        with nwb_io(args.file, mode="r") as io:
+            errors = pynwb.validate(io=io)
+    else:
+        errors = pynwb.validate(path=str(args.file))
     print(f"pynwb validation: {'OK' if not errors else f'{len(errors)} error(s)'}")
     for error in errors:
         print(f"  {error}")
     failed |= bool(errors)
     config = load_config("dandi") if args.dandi else None
-    messages = list(inspect_nwbfile(nwbfile_path=args.file, config=config))
+    try:
+        messages = list(inspect_nwbfile(nwbfile_path=args.file, config=config))
+    except Exception as error:  # noqa: BLE001 - e.g. a backend nwbinspector cannot open
+        print(f"nwbinspector: could not inspect the file ({type(error).__name__}: {error})")
+        messages = []
     serious = [m for m in messages if m.importance in (Importance.CRITICAL, Importance.BEST_PRACTICE_VIOLATION)
                or (args.dandi and m.importance == Importance.ERROR)]
     print(f"nwbinspector{' (DANDI configuration)' if args.dandi else ''}: {len(messages)} message(s), "

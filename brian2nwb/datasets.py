@@ -40,12 +40,15 @@ class StorageOptions:
 
     compression: str | None = "auto"
     compression_opts: int | None = None
+    backend: str = "hdf5"
 
     def __post_init__(self):
         if self.compression not in ("auto", "gzip", None):
             raise ValueError(f"compression must be 'auto', 'gzip' or None, not {self.compression!r}.")
+        if self.backend not in ("hdf5", "zarr"):
+            raise ValueError(f"backend must be 'hdf5' or 'zarr', not {self.backend!r}.")
 
-    def wrap(self, array: np.ndarray, times: bool = False) -> np.ndarray | H5DataIO:
+    def wrap(self, array: np.ndarray, times: bool = False):
         """``array`` as it should be written: chunked, and compressed where it pays, when large.
 
         ``times`` marks timestamps (sorted within each neuron), which compress well.
@@ -53,14 +56,19 @@ class StorageOptions:
         array = np.asarray(array)
         if array.nbytes < SMALL_BYTES or array.ndim == 0 or array.size == 0:
             return array
-        kwargs = {"data": array, "chunks": chunk_shape(array.shape, array.dtype.itemsize)}
+        chunks = chunk_shape(array.shape, array.dtype.itemsize)
         compress = self.compression == "gzip" or (
             self.compression == "auto" and (times or not np.issubdtype(array.dtype, np.floating)))
+        level = self.compression_opts if self.compression_opts is not None else (
+            1 if self.compression == "auto" else 4)
+        if self.backend == "zarr":
+            from hdmf_zarr.utils import ZarrDataIO
+            from numcodecs import GZip
+
+            return ZarrDataIO(data=array, chunks=chunks, compressor=GZip(level) if compress else None)
         if compress:
-            level = self.compression_opts if self.compression_opts is not None else (
-                1 if self.compression == "auto" else 4)
-            kwargs.update(compression="gzip", compression_opts=level)
-        return H5DataIO(**kwargs)
+            return H5DataIO(data=array, chunks=chunks, compression="gzip", compression_opts=level)
+        return H5DataIO(data=array, chunks=chunks)
 
 
 def _even_split(length: int, most: int) -> int:

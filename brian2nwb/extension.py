@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from importlib.resources import files
+from pathlib import Path
 
 from hdmf.build import BuildManager
 from pynwb import NWBHDF5IO, get_type_map
@@ -27,8 +28,19 @@ def nwb_class(name: str) -> type:
     return TYPE_MAP.get_dt_container_cls(name, NAMESPACE)
 
 
-def nwb_io(path: str | os.PathLike, mode: str) -> NWBHDF5IO:
-    """An NWBHDF5IO that knows the ndx-brian2 types."""
+def nwb_io(path: str | os.PathLike, mode: str, backend: str | None = None):
+    """An NWB IO object (HDF5, or Zarr for folders) that knows the ndx-brian2 types.
+
+    ``backend`` None: Zarr if ``path`` is a folder (a Zarr store), else HDF5.
+    """
+    if backend is None:
+        backend = "zarr" if Path(path).is_dir() else "hdf5"
+    if backend == "zarr":
+        try:
+            from hdmf_zarr.nwb import NWBZarrIO
+        except ImportError:
+            raise ImportError("Zarr needs hdmf-zarr: pip install 'brian2nwb[zarr]'.") from None
+        return NWBZarrIO(str(path), mode=mode, manager=BuildManager(TYPE_MAP))
     return NWBHDF5IO(str(path), mode=mode, manager=BuildManager(TYPE_MAP))
 
 

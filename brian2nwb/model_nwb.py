@@ -110,7 +110,7 @@ def _nwb_attrs(attrs: dict) -> dict:
         if isinstance(value, bool) or isinstance(value, np.bool_):
             converted[key] = bool(value)
         elif isinstance(value, (int, np.integer)):
-            converted[key] = np.int64(value)
+            converted[key] = int(value)
         elif isinstance(value, (float, np.floating)):
             converted[key] = float(value)
         elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):

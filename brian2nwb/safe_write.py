@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,11 +19,16 @@ from pathlib import Path
 PARTIAL_MARK = ".partial"
 
 
-def check_target(path: str | os.PathLike, overwrite: bool) -> Path:
-    """Fail early, before any work, when ``path`` cannot be written."""
+def check_target(path: str | os.PathLike, overwrite: bool, folder: bool = False) -> Path:
+    """Fail early, before any work, when ``path`` cannot be written.
+
+    ``folder``: the target is a folder (a Zarr store), not a file.
+    """
     path = Path(path)
-    if path.is_dir():
+    if path.is_dir() and not folder:
         raise IsADirectoryError(f"{path} is a folder; give the path of the .nwb file to write.")
+    if path.is_file() and folder:
+        raise FileExistsError(f"{path} is a file; a Zarr store is a folder. Choose another path.")
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} exists and was left unchanged; pass overwrite=True to replace it.")
     if not path.parent.is_dir():
@@ -33,15 +39,23 @@ def check_target(path: str | os.PathLike, overwrite: bool) -> Path:
 
 
 @contextmanager
-def atomic_path(path: str | os.PathLike, overwrite: bool) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike, overwrite: bool, folder: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it to ``path`` if the block succeeds.
 
     Without ``overwrite`` an existing file at ``path`` is never replaced, even one
-    created by another process while the block ran.
+    created by another process while the block ran. ``folder``: the result is a
+    folder (a Zarr store), moved into place with renames.
     """
-    path = check_target(path, overwrite)
+    path = check_target(path, overwrite, folder)
     _remove_stale_partials(path)
     partial = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{PARTIAL_MARK}{path.suffix}")
+    if folder:
+        try:
+            yield partial
+            _move_folder(partial, path, overwrite)
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
+        return
     try:
         yield partial
         _fsync(partial)
@@ -64,6 +78,19 @@ def atomic_path(path: str | os.PathLike, overwrite: bool) -> Iterator[Path]:
         partial.unlink(missing_ok=True)
 
 
+def _move_folder(partial: Path, path: Path, overwrite: bool) -> None:
+    """Rename a finished folder into place; an old one is set aside first and removed after."""
+    if path.exists():
+        if not overwrite:
+            raise FileExistsError(f"{path} appeared while writing and was left unchanged; pass overwrite=True.")
+        old = path.with_name(f".{path.name}.{os.getpid()}.old")
+        os.rename(path, old)
+        os.rename(partial, path)
+        shutil.rmtree(old)
+    else:
+        os.rename(partial, path)
+
+
 def _fsync(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
@@ -74,7 +101,10 @@ def _remove_stale_partials(path: Path) -> None:
     for partial in path.parent.glob(f".{path.name}.*{PARTIAL_MARK}{path.suffix}"):
         pid = partial.name[len(path.name) + 2:].split(".")[0]
         if pid.isdigit() and not _process_alive(int(pid)):
-            partial.unlink(missing_ok=True)
+            if partial.is_dir():
+                shutil.rmtree(partial, ignore_errors=True)
+            else:
+                partial.unlink(missing_ok=True)
 
 
 def _process_alive(pid: int) -> bool:

@@ -25,7 +25,7 @@ def write_spike_generators(groups: list[SpikeGeneratorGroup], nwbfile: NWBFile,
             name=group.name,
             description=f"Spike trains emitted by the Brian2 SpikeGeneratorGroup '{group.name}' "
                         f"({len(group)} neurons){repeat}.",
-            source=group.name, num_neurons=np.int64(len(group)), period=period,
+            source=group.name, num_neurons=len(group), period=period,
             columns=[
                 TimestampVectorData(name="timestamp", description="Time of the spike in seconds.",
                                     data=storage.wrap(times, times=True), resolution=float(group.clock.dt_)),

@@ -32,6 +32,7 @@ def to_nwb(
     source_script: str | os.PathLike | None = "auto",
     compression: str | None = "auto",
     compression_opts: int | None = None,
+    backend: str = "hdf5",
     **metadata,
 ) -> Path:
     """Write a Brian2 simulation, its results and its model, to an NWB file.
@@ -59,6 +60,9 @@ def to_nwb(
         None none.
     compression_opts : int, optional
         The gzip level (0-9).
+    backend : {"hdf5", "zarr"}
+        ``"zarr"`` writes a Zarr store (a folder, e.g. ``sim.nwb.zarr``) through
+        hdmf-zarr, for object storage and parallel reads.
     **metadata
         Any `pynwb.NWBFile` field (``session_description``, ``identifier``,
         ``session_start_time``, ``experimenter``, ``institution``...), overriding
@@ -75,11 +79,11 @@ def to_nwb(
         Listing every object that was left out and why, and the subject fields
         DANDI needs that are missing.
     """
-    target = check_target(path, overwrite)
+    storage = StorageOptions(compression, compression_opts, backend)
+    target = check_target(path, overwrite, folder=backend == "zarr")
     view = view_network(net, level=1)
     recorder = next((obj for obj in view.objects if isinstance(obj, RunRecorder)), None)
     view = replace(view, objects=[obj for obj in view.objects if not isinstance(obj, RunRecorder)])
-    storage = StorageOptions(compression, compression_opts)
     nwbfile = make_nwbfile(view, subject, source_script, metadata)
     timed_arrays = used_timed_arrays(view, earlier_timed_arrays(recorder))
     left_out = write_results(view, nwbfile, storage)
@@ -94,8 +98,8 @@ def to_nwb(
     if left_out:
         warnings.warn("Not written to " + str(target) + ":\n  " + "\n  ".join(left_out), Brian2NWBWarning,
                       stacklevel=2)
-    with atomic_path(target, overwrite) as partial:
-        with nwb_io(partial, mode="w") as io:
+    with atomic_path(target, overwrite, folder=backend == "zarr") as partial:
+        with nwb_io(partial, mode="w", backend=backend) as io:
             io.write(nwbfile)
     return target
 

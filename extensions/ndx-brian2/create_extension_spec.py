@@ -44,7 +44,8 @@ def text_attribute(name: str, doc: str, required: bool = True) -> NWBAttributeSp
 
 
 def int_attribute(name: str, doc: str, required: bool = True) -> NWBAttributeSpec:
-    return NWBAttributeSpec(name=name, doc=doc, dtype="int64", required=required)
+    # int32: Brian2 indexes with 32-bit integers, and readers give back plain ints that int32 accepts
+    return NWBAttributeSpec(name=name, doc=doc, dtype="int32", required=required)
 
 
 def float_attribute(name: str, doc: str, required: bool = True) -> NWBAttributeSpec:
@@ -107,7 +108,7 @@ def make_types() -> list:
         datasets=[neuron_index_column("Index of the neuron of the SpikeGeneratorGroup that emits the spike.")],
         attributes=[
             name_attribute("source", "Brian2 SpikeGeneratorGroup"),
-            NWBAttributeSpec(name="num_neurons", doc="Number of neurons of the group.", dtype="int64"),
+            int_attribute("num_neurons", "Number of neurons of the group."),
             NWBAttributeSpec(name="period", doc="Period of repetition in seconds; 0 if the pattern does not repeat.",
                              dtype="float64"),
         ],
