@@ -14,6 +14,7 @@ from .build import BUILD_ORDER, BuildContext, apply_state, quantity
 from .metadata import Brian2NWBWarning
 from .model_nwb import ModelDescription, model_from_nwb
 from .network import walk
+from .progress import progress_bar
 from .safety import check_model
 
 
@@ -78,6 +79,7 @@ def from_nwb(
     functions: dict | None = None,
     operations: dict | None = None,
     replay: list[str] | tuple[str, ...] = (),
+    progress: bool | None = None,
 ) -> RebuiltNetwork:
     """Rebuild the Brian2 network stored in a brian2nwb file.
 
@@ -100,6 +102,8 @@ def from_nwb(
     replay : list of str
         Names of PoissonGroups to replace by SpikeGeneratorGroups that play back
         their recorded spikes (they need a SpikeMonitor in the recording).
+    progress : bool, optional
+        Show a progress bar; by default only on a terminal.
 
     Returns
     -------
@@ -109,7 +113,14 @@ def from_nwb(
     """
     if state not in ("initial", "final"):
         raise ValueError(f"state must be 'initial' or 'final', not {state!r}.")
+    with progress_bar(3, f"from_nwb {os.path.basename(str(path))}", progress) as bar:
+        net = _rebuild(path, state, namespace, functions, operations, replay, bar)
+    return net
+
+
+def _rebuild(path, state, namespace, functions, operations, replay, bar) -> RebuiltNetwork:
     model, timed_arrays, replayed = _read(path, list(replay))
+    bar.update()
     namespace, functions = dict(namespace or {}), dict(functions or {})
     extra = _replacements(model, dict(operations or {}))
     check_model(model, user_identifiers=set(namespace), user_functions=set(functions))
@@ -125,8 +136,9 @@ def from_nwb(
     if state == "initial" and any(run.seed is None for run in runs) and _uses_randomness(model):
         warnings.warn(f"{path} was recorded without brian2nwb.snapshot(), so its random numbers were not "
                       "seeded: the stochastic parts of the re-run will differ from the recording.",
-                      Brian2NWBWarning, stacklevel=2)
+                      Brian2NWBWarning, stacklevel=3)
     context = _context(model, group_namespaces, replayed)
+    bar.update()
     for kind_name in BUILD_ORDER:
         for description in model.objects:
             if description.kind == kind_name:
@@ -149,6 +161,7 @@ def from_nwb(
                          name=model.attrs.get("network", "network"))
     if state == "final":
         net.t_ = float(model.attrs["t_end"])
+    bar.update()
     return net
 
 
@@ -230,10 +243,10 @@ def _warn_about_target(model: ModelDescription) -> None:
     current = prefs.codegen.target if isinstance(prefs.codegen.target, str) else "custom"
     if recorded and current != "auto" and current != recorded:
         warnings.warn(f"The recording used the '{recorded}' code-generation target; this process uses "
-                      f"'{current}'. Re-runs are exact only on the same target.", Brian2NWBWarning, stacklevel=3)
+                      f"'{current}'. Re-runs are exact only on the same target.", Brian2NWBWarning, stacklevel=4)
     if recorded == "numpy" and current == "auto":
         warnings.warn("The recording used the 'numpy' target; set prefs.codegen.target = 'numpy' for an exact "
-                      "re-run.", Brian2NWBWarning, stacklevel=3)
+                      "re-run.", Brian2NWBWarning, stacklevel=4)
 
 
 def _value(row: dict, timed_arrays: dict, functions: dict):

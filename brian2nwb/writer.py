@@ -16,6 +16,7 @@ from .extension import nwb_io
 from .metadata import Brian2NWBWarning, add_run_epochs, make_nwbfile
 from .model import describe_model, earlier_timed_arrays
 from .model_nwb import model_to_nwb
+from .progress import progress_bar
 from .network import NetworkView, used_timed_arrays, view_network
 from .registry import REGISTRY, kind_of
 from .safe_write import atomic_path, check_target
@@ -33,6 +34,7 @@ def to_nwb(
     compression: str | None = "auto",
     compression_opts: int | None = None,
     backend: str = "hdf5",
+    progress: bool | None = None,
     **metadata,
 ) -> Path:
     """Write a Brian2 simulation, its results and its model, to an NWB file.
@@ -63,6 +65,8 @@ def to_nwb(
     backend : {"hdf5", "zarr"}
         ``"zarr"`` writes a Zarr store (a folder, e.g. ``sim.nwb.zarr``) through
         hdmf-zarr, for object storage and parallel reads.
+    progress : bool, optional
+        Show a progress bar; by default only on a terminal.
     **metadata
         Any `pynwb.NWBFile` field (``session_description``, ``identifier``,
         ``session_start_time``, ``experimenter``, ``institution``...), overriding
@@ -84,23 +88,28 @@ def to_nwb(
     view = view_network(net, level=1)
     recorder = next((obj for obj in view.objects if isinstance(obj, RunRecorder)), None)
     view = replace(view, objects=[obj for obj in view.objects if not isinstance(obj, RunRecorder)])
-    nwbfile = make_nwbfile(view, subject, source_script, metadata)
-    timed_arrays = used_timed_arrays(view, earlier_timed_arrays(recorder))
-    left_out = write_results(view, nwbfile, storage)
-    left_out.extend(write_timed_arrays(timed_arrays, nwbfile, storage))
-    model, model_left_out = describe_model(view, recorder, net if net is not None else magic_network,
-                                           {id(array): name for name, array in timed_arrays.items()})
-    left_out.extend(model_left_out)
-    simulation = nwbfile.lab_meta_data["brian2"]
-    simulation.initial_state = model.attrs["initial_state"]
-    model_to_nwb(model, simulation, storage, nwbfile)
-    add_run_epochs(nwbfile, model.tables["runs"]["start_time"], model.tables["runs"]["duration"])
-    if left_out:
-        warnings.warn("Not written to " + str(target) + ":\n  " + "\n  ".join(left_out), Brian2NWBWarning,
-                      stacklevel=2)
-    with atomic_path(target, overwrite, folder=backend == "zarr") as partial:
-        with nwb_io(partial, mode="w", backend=backend) as io:
-            io.write(nwbfile)
+    with progress_bar(4, f"to_nwb {target.name}", progress) as bar:
+        nwbfile = make_nwbfile(view, subject, source_script, metadata)
+        timed_arrays = used_timed_arrays(view, earlier_timed_arrays(recorder))
+        left_out = write_results(view, nwbfile, storage)
+        left_out.extend(write_timed_arrays(timed_arrays, nwbfile, storage))
+        bar.update()
+        model, model_left_out = describe_model(view, recorder, net if net is not None else magic_network,
+                                               {id(array): name for name, array in timed_arrays.items()})
+        left_out.extend(model_left_out)
+        bar.update()
+        simulation = nwbfile.lab_meta_data["brian2"]
+        simulation.initial_state = model.attrs["initial_state"]
+        model_to_nwb(model, simulation, storage, nwbfile)
+        add_run_epochs(nwbfile, model.tables["runs"]["start_time"], model.tables["runs"]["duration"])
+        bar.update()
+        if left_out:
+            warnings.warn("Not written to " + str(target) + ":\n  " + "\n  ".join(left_out), Brian2NWBWarning,
+                          stacklevel=2)
+        with atomic_path(target, overwrite, folder=backend == "zarr") as partial:
+            with nwb_io(partial, mode="w", backend=backend) as io:
+                io.write(nwbfile)
+        bar.update()
     return target
 
 

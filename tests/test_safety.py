@@ -119,3 +119,14 @@ def test_killed_write_leaves_existing_file_unchanged_and_next_write_cleans_up(tm
     assert leftovers, "the killed writer's partial file should still be there"
     brian2nwb.to_nwb(small_network(), path, overwrite=True, subject=SUBJECT)
     assert sorted(os.listdir(tmp_path)) == ["sim.nwb"], "a stale partial file of a dead writer is removed"
+
+
+def test_progress_is_silent_off_a_terminal_and_shown_on_request(tmp_path, capfd):
+    net = small_network()
+    brian2nwb.to_nwb(net, tmp_path / "quiet.nwb", subject=SUBJECT)
+    brian2nwb.from_nwb(tmp_path / "quiet.nwb", state="final")
+    assert "to_nwb" not in capfd.readouterr().err
+    brian2nwb.to_nwb(net, tmp_path / "loud.nwb", subject=SUBJECT, progress=True)
+    brian2nwb.from_nwb(tmp_path / "loud.nwb", state="final", progress=True)
+    err = capfd.readouterr().err
+    assert "to_nwb loud.nwb" in err and "from_nwb loud.nwb" in err
