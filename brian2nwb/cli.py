@@ -136,23 +136,11 @@ def run_resimulate(args) -> int:
 
 def _recorded_spikes(path) -> dict:
     from .extension import nwb_io
+    from .spikes import spikes_by_monitor
 
-    spikes = {}
     with nwb_io(path, mode="r") as io:
         units = io.read().units
-        if units is None:
-            return spikes
-        ragged = units["spike_times"]
-        ends = np.asarray(ragged.data[:], dtype=np.int64)
-        times = np.asarray(ragged.target.data[:])
-        counts = np.diff(np.concatenate([[0], ends]))
-        neuron = np.repeat(np.asarray(units["neuron_index"].data[:]), counts)
-        monitor = np.repeat(np.asarray([m.decode() if isinstance(m, bytes) else m
-                                        for m in units["monitor"].data[:]]), counts)
-        for name in dict.fromkeys(monitor):
-            mask = monitor == name
-            spikes[name] = (neuron[mask], times[mask])
-    return spikes
+        return {} if units is None else spikes_by_monitor(units)
 
 
 def compare_spikes(recorded: tuple, resimulated: tuple) -> dict:

@@ -111,11 +111,10 @@ def main(argv: list[str] | None = None) -> None:
 def _same_spikes(path: Path, spikes) -> bool:
     from pynwb import NWBHDF5IO
 
+    from brian2nwb.spikes import spikes_by_monitor
+
     with NWBHDF5IO(str(path), mode="r") as io:
-        units = io.read().units
-        rows = np.flatnonzero(units["monitor"].data[:] == "spikes")
-        index = np.concatenate([np.full(len(units["spike_times"][r]), units["neuron_index"][r]) for r in rows])
-        times = np.concatenate([units["spike_times"][r] for r in rows])
+        index, times = spikes_by_monitor(io.read().units)["spikes"]
     order = np.lexsort((spikes.t_[:], spikes.i[:]))
     return bool(np.array_equal(index, spikes.i[:][order]) and np.array_equal(times, spikes.t_[:][order]))
 

@@ -7,6 +7,7 @@ import os
 import numpy as np
 
 from .extension import nwb_io
+from .spikes import read_units
 
 #: At most this many traces are drawn per series, and this many series.
 MAX_TRACES, MAX_SERIES = 3, 3
@@ -62,11 +63,7 @@ def _collect(nwbfile, max_spikes: int) -> list:
 
 
 def _raster(units, max_spikes: int):
-    ragged = units["spike_times"]
-    ends = np.asarray(ragged.data[:], dtype=np.int64)
-    times = np.asarray(ragged.target.data[:])
-    counts = np.diff(np.concatenate([[0], ends]))
-    rows = np.repeat(np.arange(len(counts)), counts)
+    times, rows = read_units(units)
     populations = np.asarray([p.decode() if isinstance(p, bytes) else p for p in units["population"].data[:]])
     step = max(1, len(times) // max_spikes)
 

@@ -16,6 +16,7 @@ from .model_nwb import ModelDescription, model_from_nwb
 from .network import walk
 from .progress import progress_bar
 from .safety import check_model
+from .spikes import spikes_by_monitor
 
 
 @dataclass
@@ -226,16 +227,9 @@ def _recorded_spikes(nwbfile, model: ModelDescription, name: str):
     units = nwbfile.units
     if not monitors or units is None:
         raise ValueError(f"No SpikeMonitor recorded the spikes of '{name}', so they cannot be replayed.")
-    rows = np.flatnonzero(np.asarray(units["monitor"].data[:]) == monitors[0])
-    ragged = units["spike_times"]  # the index; its target holds the times
-    ends = np.asarray(ragged.data[:], dtype=np.int64)
-    starts = np.concatenate([[0], ends[:-1]])
-    times = np.asarray(ragged.target.data[:])
-    neuron = np.asarray(units["neuron_index"].data[:])
-    indices = np.concatenate([np.full(ends[r] - starts[r], neuron[r]) for r in rows]).astype(np.int64)
-    spike_times = np.concatenate([times[starts[r]:ends[r]] for r in rows])
+    indices, spike_times = spikes_by_monitor(units)[monitors[0]]
     order = np.argsort(spike_times, kind="stable")
-    return indices[order], spike_times[order]
+    return indices[order].astype(np.int64), spike_times[order]
 
 
 def _warn_about_target(model: ModelDescription) -> None:

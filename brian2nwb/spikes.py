@@ -183,3 +183,19 @@ def write_event_monitors(monitors: list[EventMonitor], nwbfile: NWBFile, storage
             columns=columns,
         ))
     return left_out
+
+
+def read_units(units) -> tuple[np.ndarray, np.ndarray]:
+    """(spike times, row of each spike) of a Units table read from a file, in one bulk read."""
+    ragged = units["spike_times"]  # the index; its target holds the times
+    ends = np.asarray(ragged.data[:], dtype=np.int64)
+    times = np.asarray(ragged.target.data[:])
+    return times, np.repeat(np.arange(len(ends)), np.diff(np.concatenate([[0], ends])))
+
+
+def spikes_by_monitor(units) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """``{monitor: (neuron index in its population, spike time)}`` from a Units table read from a file."""
+    times, rows = read_units(units)
+    neuron = np.asarray(units["neuron_index"].data[:])[rows]
+    monitors = np.asarray([m.decode() if isinstance(m, bytes) else m for m in units["monitor"].data[:]])[rows]
+    return {name: (neuron[monitors == name], times[monitors == name]) for name in dict.fromkeys(monitors)}
