@@ -84,7 +84,7 @@ def size_mb(path: Path) -> float:
 
 def case_ei(quick: bool):
     """10,000-neuron E/I (CUBA) network, ~1,000,000 synapses with weights and delays, 1 s."""
-    from brian2 import Network, NeuronGroup, SpikeMonitor, StateMonitor, Synapses, mV, ms, second
+    from brian2 import Network, NeuronGroup, SpikeMonitor, StateMonitor, Synapses, ms, second
 
     n, p, duration = (2000, 0.05, 0.2 * second) if quick else (10000, 0.01, 1 * second)
     start = time.perf_counter()
@@ -111,7 +111,7 @@ def case_ei(quick: bool):
 
 def case_long_trace(quick: bool):
     """1,000 neurons' v recorded for 100,000 steps (800 MB of float64)."""
-    from brian2 import Network, NeuronGroup, SpikeMonitor, StateMonitor, ms, second
+    from brian2 import Network, NeuronGroup, SpikeMonitor, StateMonitor, second
 
     n, duration = (200, 1 * second) if quick else (1000, 10 * second)
     start = time.perf_counter()
@@ -126,7 +126,7 @@ def case_long_trace(quick: bool):
 
 def case_connectivity(quick: bool):
     """A large connectivity: 20,000 neurons and ~10,000,000 synapses with weights and delays."""
-    from brian2 import Network, NeuronGroup, SpikeMonitor, Synapses, ms, second
+    from brian2 import Network, NeuronGroup, SpikeMonitor, Synapses, second
 
     n, p, duration = (5000, 0.04, 0.05 * second) if quick else (20000, 0.025, 0.1 * second)
     start = time.perf_counter()

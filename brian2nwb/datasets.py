@@ -10,7 +10,6 @@ compresses everything; ``None`` nothing.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np

@@ -26,7 +26,7 @@ from .network import NetworkView, top_level_objects
 
 
 @dataclass
-class RecordedRun:
+class RunRecord:
     """One ``run()`` call as the recorder saw it."""
 
     start: float
@@ -47,7 +47,7 @@ class RunRecorder(BrianObject):
         self._network_ref = weakref.ref(network)
         self.base_seed = int(base_seed)
         self.initial_state: dict | None = None
-        self.runs: list[RecordedRun] = []
+        self.runs: list[RunRecord] = []
         self._fingerprints: dict = {}
 
     @property
@@ -70,7 +70,7 @@ class RunRecorder(BrianObject):
                 self.initial_state = states
             else:
                 self._note_changes(states)
-        run = RecordedRun(start=float(self.network.t_), seed=self.base_seed + len(self.runs))
+        run = RunRecord(start=float(self.network.t_), seed=self.base_seed + len(self.runs))
         self.runs.append(run)
         seed(run.seed)  # last before the loop: the objects' before_run draw no random numbers
 

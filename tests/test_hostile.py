@@ -48,7 +48,7 @@ ATTACKS = {
         "threshold", "v.__class__.__bases__ > 0"),
     "string literal in reset": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("reset", "v = 'x'"),
     "python call in pathway": lambda f: f[f"{OBJECTS}/synapses/pathways/code"].__setitem__(
-        0, f"v_post += eval('1')"),
+        0, "v_post += eval('1')"),
     "code in a unit": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__(
         "model", "dv/dt = (I - v) / tau : __import__('os').system('touch x') or 1\nI : 1"),
     "lambda in model": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__(
