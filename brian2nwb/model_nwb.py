@@ -46,6 +46,11 @@ TABLE_DOCS = {
 }
 
 
+#: Column names a DynamicTable uses itself; a variable with such a name is stored as ``<name>_``
+#: (Brian2 names never end with an underscore, so the escape is unambiguous).
+RESERVED_COLUMNS = {"id", "name", "description", "colnames", "columns"}
+
+
 @dataclass
 class ModelDescription:
     """The whole network as plain data."""
@@ -63,6 +68,7 @@ def table_to_nwb(name: str, table: Table, storage: StorageOptions) -> DynamicTab
     columns = []
     length = None
     for column, values in table.items():
+        column = f"{column}_" if column in RESERVED_COLUMNS else column
         if isinstance(values, Quantity):
             data = np.asarray(values)
             dims = dimensions_of(values)
@@ -100,7 +106,8 @@ def table_from_nwb(table: DynamicTable) -> Table:
             data = np.asarray([v.decode() if isinstance(v, bytes) else v for v in data], dtype=object)
         if getattr(column, "dimensions", None) is not None:  # QuantityData
             data = Quantity(data, dim=get_or_create_dimension(np.asarray(column.dimensions, dtype=float)))
-        result[column.name] = data
+        name = column.name
+        result[name[:-1] if name.endswith("_") and name[:-1] in RESERVED_COLUMNS else name] = data
     return result
 
 

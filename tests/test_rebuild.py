@@ -190,3 +190,21 @@ def test_model_is_readable_with_plain_pynwb(tmp_path):
     assert "'seed': [1]" in output
     data = read_plain(path)
     assert data["brian2/codegen_target"] == "numpy"
+
+
+def test_variables_named_like_table_fields_round_trip(tmp_path):
+    group = NeuronGroup(4, "dv/dt = (2 - v) / (10 * ms) : 1\nid : 1\ndescription : integer",
+                        threshold="v > 1", reset="v = 0", method="exact", name="clash")
+    group.id = "i * 2"
+    group.description = "i + 10"
+    group.v = "rand()"
+    net = Network(group, SpikeMonitor(group, name="spikes"))
+    brian2nwb.snapshot(net, seed=1)
+    net.run(20 * ms)
+    path = brian2nwb.to_nwb(net, tmp_path / "clash.nwb", subject=SUBJECT)
+    rebuilt = brian2nwb.from_nwb(path)
+    values = rebuilt["clash"].variables  # ``.id`` is the object's own UUID attribute in Brian2
+    np.testing.assert_array_equal(values["id"].get_value(), [0, 2, 4, 6])
+    np.testing.assert_array_equal(values["description"].get_value(), [10, 11, 12, 13])
+    rebuilt.run_recorded()
+    np.testing.assert_array_equal(rebuilt["spikes"].t_[:], net["spikes"].t_[:])
