@@ -396,15 +396,18 @@ def describe_monitor(monitor, initial: dict | None) -> ObjectDescription:
     return ObjectDescription(kind, monitor.name, attrs, tables)
 
 
-def capture_states(objects) -> dict:
-    """``{name: (per-element table, shared table)}`` of every object that has a state."""
+def capture_states(objects, copy: bool = True) -> dict:
+    """``{name: (per-element table, shared table)}`` of every object that has a state.
+
+    ``copy=False`` gives views of Brian2's arrays (valid until the simulation goes on).
+    """
     from .registry import kind_of
 
     states = {}
     for obj in objects:
         found = kind_of(obj)
         if found is not None and found[1].stateful:
-            states[obj.name] = state_tables(obj, len(obj))
+            states[obj.name] = state_tables(obj, len(obj), copy=copy)
     return states
 
 

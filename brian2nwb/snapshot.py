@@ -49,6 +49,7 @@ class RunRecorder(BrianObject):
         self.initial_state: dict | None = None
         self.runs: list[RunRecord] = []
         self._fingerprints: dict = {}
+        self._pending_changes: dict = {}
 
     @property
     def network(self) -> Network:
@@ -65,11 +66,10 @@ class RunRecorder(BrianObject):
         if not self.runs and float(self.network.t_) != 0.0:
             raise RuntimeError("brian2nwb.snapshot() must be called before the first run().")
         if _values_readable():
-            states = capture_states(self._view().objects)
             if not self.runs:
-                self.initial_state = states
-            else:
-                self._note_changes(states)
+                self.initial_state = capture_states(self._view().objects)
+            else:  # compare views; copy only what the user changed
+                self._note_changes(capture_states(self._view().objects, copy=False))
         run = RunRecord(start=float(self.network.t_), seed=self.base_seed + len(self.runs))
         self.runs.append(run)
         seed(run.seed)  # last before the loop: the objects' before_run draw no random numbers
@@ -79,8 +79,8 @@ class RunRecorder(BrianObject):
         changes = {}
         for name, (per_element, shared) in states.items():
             before = self._fingerprints.get(name, {})
-            changed = ({k: v for k, v in per_element.items() if before.get(k) != _fingerprint(v)},
-                       {k: v for k, v in shared.items() if before.get(k) != _fingerprint(v)})
+            changed = ({k: v.copy() for k, v in per_element.items() if before.get(k) != _fingerprint(v)},
+                       {k: v.copy() for k, v in shared.items() if before.get(k) != _fingerprint(v)})
             if changed[0] or changed[1]:
                 changes[name] = changed
         self._pending_changes = changes
@@ -92,11 +92,10 @@ class RunRecorder(BrianObject):
         run = self.runs[-1]
         run.duration = float(self.network.t_) - run.start
         run.identifiers = external_identifiers(view)
-        run.changes = getattr(self, "_pending_changes", {})
-        self._pending_changes = {}
+        run.changes, self._pending_changes = self._pending_changes, {}
         if _values_readable():
             self._fingerprints = {name: {k: _fingerprint(v) for table in tables for k, v in table.items()}
-                                  for name, tables in capture_states(view.objects).items()}
+                                  for name, tables in capture_states(view.objects, copy=False).items()}
 
 
 def _values_readable() -> bool:
