@@ -136,7 +136,7 @@ def run_resimulate(args) -> int:
 
 def _recorded_spikes(path) -> dict:
     from .extension import nwb_io
-    from .spikes import spikes_by_monitor
+    from .kinds.spikemonitor import spikes_by_monitor
 
     with nwb_io(path, mode="r") as io:
         units = io.read().units

@@ -93,3 +93,18 @@ def chunk_shape(shape: tuple[int, ...], itemsize: int) -> tuple[int, ...]:
     rest = int(np.prod(shape[2:], dtype=np.int64)) if len(shape) > 2 else 1
     rows = _even_split(shape[0], CHUNK_BYTES // (itemsize * columns * rest))
     return (rows, columns) + tuple(shape[2:])
+
+
+def sampling(times: np.ndarray, dt: float) -> dict:
+    """``starting_time`` and ``rate`` when samples are one ``dt`` apart, else ``timestamps``.
+
+    Brian2 computes sample times as step * dt, so a regular recording matches
+    ``t[0] + k * dt`` up to rounding; a recording with gaps (a monitor inactive
+    during some run) keeps its timestamps.
+    """
+    if len(times) == 0:
+        return {"starting_time": 0.0, "rate": 1.0 / dt}
+    expected = times[0] + np.arange(len(times)) * dt
+    if np.allclose(times, expected, rtol=0, atol=dt * 1e-6):
+        return {"starting_time": float(times[0]), "rate": 1.0 / dt}
+    return {"timestamps": times}

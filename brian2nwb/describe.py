@@ -1,11 +1,11 @@
-"""A live Brian2 network described as plain data (no NWB in here).
+"""A live Brian2 network described as plain data (no NWB in here): the shared part.
 
 Each Brian2 object becomes an `ObjectDescription` (see `model.describe_model`): a
 kind (the Brian2 class), attributes (numbers and strings) and named tables
 (column name -> array; dimensioned columns are Brian2 Quantities). The same
 description is what `build` turns back into Brian2 objects, and what the NWB
-model module writes and reads. The describe function of each kind is in the
-registry.
+model module writes and reads. What is specific to one kind of object is in its
+module of `brian2nwb.kinds`; this module knows no kind.
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ import numpy as np
 from brian2 import Quantity, TimedArray
 from brian2.core.functions import Function
 from brian2.core.variables import ArrayVariable, Constant
-from brian2.equations.equations import BOOLEAN, DIFFERENTIAL_EQUATION, FLOAT, INTEGER, SingleEquation
+from brian2.equations.equations import BOOLEAN, FLOAT, INTEGER
 from brian2.stateupdaters.base import StateUpdateMethod
 from brian2.units.fundamentalunits import DIMENSIONLESS
 
-from .equations import equations_text
 from .network import NetworkView, walk
 
 Table = dict  # column name -> numpy array or Quantity, all of one length
@@ -109,35 +108,27 @@ def method_used(state_updater) -> str:
     return ", ".join(choice)
 
 
-def synapses_equations(synapses) -> str:
-    """The Synapses model as the user gave it (Brian2 keeps it split by kind)."""
-    lines: list[SingleEquation] = []
-    skip = {synapses.multisynaptic_index} if synapses.multisynaptic_index else set()
-    if getattr(synapses, "subexpression_updater", None) is not None:
-        raise NotImplementedError(f"Synapses '{synapses.name}' use '(constant over dt)' subexpressions, which "
-                                  "brian2nwb cannot describe yet.")
-    for eq in synapses.equations.ordered:
-        if eq.varname not in skip:
-            lines.append(eq)
-    if synapses.event_driven is not None:
-        lines.extend(eq for eq in synapses.event_driven.ordered if eq.type == DIFFERENTIAL_EQUATION)
-    for varname, updater in synapses.summed_updaters.items():
-        target = updater.target_var
-        lines.append(SingleEquation("subexpression", varname, dimensions=target.dim,
-                                    var_type=_var_type(target), expr=updater.expression, flags=["summed"]))
-    return equations_text(lines)
+def constant_over_dt_expressions(group) -> dict[str, str]:
+    """``name -> expression`` of the subexpressions marked ``(constant over dt)``, which Brian2 turns into
+    parameters updated by a ``subexpression_updater``."""
+    updater = getattr(group, "subexpression_updater", None)
+    if updater is None:
+        return {}
+    found = {}
+    for line in updater.abstract_code.splitlines():
+        name, _, expression = line.partition("=")
+        if expression.strip():
+            found[name.strip()] = expression.strip()
+    return found
 
 
-def _var_type(variable) -> str:
+def var_type(variable) -> str:
+    """Brian2's type name (float, integer, boolean) of a variable."""
     if variable.dtype == np.bool_:
         return BOOLEAN
     if np.issubdtype(variable.dtype, np.integer):
         return INTEGER
     return FLOAT
-
-
-def neuron_equations(group) -> str:
-    return equations_text(group.user_equations.ordered)
 
 
 def external_identifiers(view: NetworkView) -> dict:
@@ -158,7 +149,7 @@ def external_identifiers(view: NetworkView) -> dict:
             group_namespace = getattr(group, "namespace", None) or {}
             internal = set(getattr(obj, "variables", None) or ()) | set(getattr(group, "variables", None) or ())
             for identifier, value in codeobj.variables.items():
-                if identifier in internal:
+                if identifier in internal or identifier.startswith("_"):  # Brian2's own (e.g. Cython's _rand)
                     continue
                 if isinstance(value, Constant):
                     default = DEFAULT_UNITS.get(identifier, DEFAULT_CONSTANTS.get(identifier))
@@ -237,9 +228,11 @@ def clocks_table(view: NetworkView) -> Table:
     return {"clock": names, "dt": np.asarray([clocks[n] for n in names], dtype=np.float64)}
 
 
-# --- one describe function per Brian2 object kind (referenced by the registry) ---
 
-def _states(obj, size: int, initial: dict | None) -> dict:
+
+# --- parts that several kinds share (the state, and what any Brian2 Group may carry) ---
+
+def object_states(obj, size: int, initial: dict | None) -> dict:
     """The final (current) state tables, and the initial ones when captured.
 
     Initial per-element columns equal to the final ones are not repeated: readers
@@ -261,164 +254,86 @@ def _identical(a, b) -> bool:
     return a.dtype == b.dtype and a.shape == b.shape and bool(np.array_equal(a, b))
 
 
-def describe_neuron_group(group, initial: dict | None) -> ObjectDescription:
-    from brian2.groups.group import CodeRunner
-
-    attrs = {"N": len(group), "model": neuron_equations(group), "method": method_used(group.state_updater),
-             "clock": group.clock.name}
-    if "spike" in group.events:
-        attrs["threshold"] = group.events["spike"]
-    if "spike" in group.event_codes:
-        attrs["reset"] = group.event_codes["spike"]
-    refractory = group._refractory
-    if isinstance(refractory, str):
-        attrs["refractory"] = refractory
-    elif refractory is not False and refractory is not None:
-        attrs["refractory_time"] = float(refractory)
-    tables = _states(group, len(group), initial)
+def group_tables(group, size: int, initial: dict | None) -> dict:
+    """What any Brian2 group may carry: state, dtypes, custom events, ``run_regularly`` operations and
+    linked variables (tables that would be empty are left out)."""
+    tables = object_states(group, size, initial)
     tables["dtypes"] = dtypes_table(group)
-    events = [name for name in sorted(group.events) if name != "spike"]
+    events = [name for name in sorted(getattr(group, "events", {})) if name != "spike"]
     if events:
         tables["events"] = {"event": events, "condition": [group.events[e] for e in events],
-                            "code": [group.event_codes.get(e, "") for e in events]}
-    regular = [obj for obj in group.contained_objects if type(obj) is CodeRunner]
+                            "code": [getattr(group, "event_codes", {}).get(e, "") for e in events]}
+    regular = regular_operations(group)
     if regular:
         tables["run_regularly"] = {"operation": [o.name for o in regular],
                                    "code": [o.abstract_code for o in regular]}
     links = sorted(getattr(group, "_linked_variables", ()))
     if links:
-        tables["links"] = _links_table(group, links)
-    return ObjectDescription("NeuronGroup", group.name, attrs, tables)
+        tables.update(links_tables(group, links))
+    return tables
 
 
-def _links_table(group, names) -> Table:
+def regular_operations(group) -> list:
+    """The ``run_regularly`` operations of a group (plain `CodeRunner`s among its contained objects)."""
+    from brian2.groups.group import CodeRunner
+
+    return [obj for obj in getattr(group, "contained_objects", ()) if type(obj) is CodeRunner]
+
+
+def links_tables(group, names) -> dict:
+    """The ``links`` table (variable, target group, target variable, index) and, for links made with an
+    index array, a ``link_<variable>_index`` table holding it.
+
+    ``index`` is empty for Brian2's automatic indexing, the name of an integer
+    variable of ``group`` for a link indexed by a variable, or ``"array"``.
+    """
     rows = {"variable": [], "target": [], "target_variable": [], "index": []}
+    tables = {"links": rows}
     for name in names:
         var = group.variables[name]
-        index_name = group.variables.indices[name]
+        index = group.variables.indices[name]
+        target, target_variable = (_linked_subexpression(group, name, var) if var.owner.name == group.name
+                                   else (var.owner.name, var.name))
+        automatic = f"_{target_variable}_index_"
+        if index in ("_idx", "0"):
+            index_text = ""
+        elif index.startswith(automatic):  # linked to a view (subgroup): Brian2 indexes through it
+            target = group.variables[index].owner.name
+            index_text = ""
+        elif index == f"_{name}_indices":
+            index_text = "array"
+            tables[f"link_{name}_index"] = {"index": np.asarray(group.variables[index].get_value(),
+                                                                 dtype=np.int64)}
+        else:
+            index_text = index
         rows["variable"].append(name)
-        rows["target"].append(var.owner.name)
-        rows["target_variable"].append(var.name)
-        rows["index"].append("" if index_name in ("_idx", "0") else index_name)
-        if index_name not in ("_idx", "0"):
-            raise NotImplementedError(f"The linked variable '{name}' of '{group.name}' uses an index; brian2nwb "
-                                      "stores only linked variables without index yet.")
-    return rows
+        rows["target"].append(target)
+        rows["target_variable"].append(target_variable)
+        rows["index"].append(index_text)
+    return tables
 
 
-def describe_subgroup(subgroup, initial: dict | None) -> ObjectDescription:
-    return ObjectDescription("Subgroup", subgroup.name, {"source": subgroup.source.name,
-                                                         "start": int(subgroup.start), "stop": int(subgroup.stop)})
+def _linked_subexpression(group, name: str, var) -> tuple[str, str]:
+    """(target group, subexpression) of a variable linked to a subexpression.
 
-
-def describe_synapses(synapses, initial: dict | None) -> ObjectDescription:
-    attrs = {"source": synapses.source.name, "target": synapses.target.name, "model": synapses_equations(synapses),
-             "clock": synapses.clock.name}
-    if synapses.state_updater is not None:
-        attrs["method"] = method_used(synapses.state_updater)
-    if synapses.multisynaptic_index:
-        attrs["multisynaptic_index"] = synapses.multisynaptic_index
-    tables = _states(synapses, len(synapses), initial)
-    tables["dtypes"] = dtypes_table(synapses)
-    for table in ("final_state", "initial_state"):
-        if table in tables and synapses.multisynaptic_index:
-            tables[table].pop(synapses.multisynaptic_index, None)  # recomputed by connect()
-    connectivity = {"i": _relative_indices(synapses, "_synaptic_pre", synapses.source),
-                    "j": _relative_indices(synapses, "_synaptic_post", synapses.target)}
-    pathways = {"pathway": [], "prepost": [], "event": [], "code": [], "delay": [], "per_synapse_delay": []}
-    for pathway in synapses._pathways:
-        objname = pathway.name[len(synapses.name) + 1:]
-        delay = pathway.variables["delay"]
-        pathways["pathway"].append(objname)
-        pathways["prepost"].append(pathway.prepost)
-        pathways["event"].append(pathway.event)
-        pathways["code"].append(pathway.code)
-        pathways["delay"].append(float(delay.get_value().item()) if delay.scalar else 0.0)
-        pathways["per_synapse_delay"].append(not delay.scalar)
-        if not delay.scalar:
-            connectivity[f"delay_{objname}"] = Quantity(np.array(delay.get_value(), copy=True), dim=delay.dim)
-    pathways["delay"] = np.asarray(pathways["delay"], dtype=np.float64)
-    pathways["per_synapse_delay"] = np.asarray(pathways["per_synapse_delay"], dtype=bool)
-    tables["connectivity"] = connectivity
-    tables["pathways"] = pathways
-    return ObjectDescription("Synapses", synapses.name, attrs, tables)
-
-
-def _relative_indices(synapses, variable: str, group) -> np.ndarray:
-    """Synapse ends as indices in the (sub)group, as Brian2's ``S.i``/``S.j`` give them (int32, no copy
-    unless the group is a subgroup)."""
-    values = synapses.variables[variable].get_value()
-    start = int(getattr(group, "start", 0))
-    return values - np.int32(start) if start else values
-
-
-def describe_poisson_group(group, initial: dict | None) -> ObjectDescription:
-    attrs = {"N": len(group), "clock": group.clock.name}
-    if isinstance(group._rates, str):
-        attrs["rates"] = group._rates
-    return ObjectDescription("PoissonGroup", group.name, attrs, _states(group, len(group), initial))
-
-
-def describe_spike_generator(group, initial: dict | None) -> ObjectDescription:
-    attrs = {"N": len(group), "period": float(group.variables["period"].get_value().item()),
-             "clock": group.clock.name}
-    tables = _states(group, len(group), initial)
-    tables["spikes"] = {"neuron_index": np.asarray(group.variables["neuron_index"].get_value(), dtype=np.int64),
-                        "time": np.array(group.variables["spike_time"].get_value(), dtype=np.float64)}
-    return ObjectDescription("SpikeGeneratorGroup", group.name, attrs, tables)
-
-
-def describe_poisson_input(poisson_input, initial: dict | None) -> ObjectDescription:
-    attrs = {"target": poisson_input._group.name, "target_var": poisson_input._target_var,
-             "N": int(poisson_input._N), "rate": float(poisson_input._rate)}
-    weight = poisson_input._weight
-    if isinstance(weight, str):
-        attrs["weight"] = weight
-    else:
-        attrs["weight_value"] = float(weight)
-        attrs["weight_dimensions"] = np.asarray(weight.dim._dims if hasattr(weight, "dim") else
-                                                DIMENSIONLESS._dims, dtype=np.float64)
-    return ObjectDescription("PoissonInput", poisson_input.name, attrs)
-
-
-def describe_monitor(monitor, initial: dict | None) -> ObjectDescription:
-    kind = type(monitor).__name__
-    attrs = {"source": monitor.source.name, "clock": monitor.clock.name}
-    tables = {}
-    if kind in ("SpikeMonitor", "EventMonitor"):
-        attrs["event"] = monitor.event
-        attrs["record"] = bool(monitor.record)
-        attrs["variables"] = sorted(monitor.record_variables - {"i", "t"})
-    elif kind == "StateMonitor":
-        attrs["variables"] = list(monitor.record_variables)
-        attrs["record"] = bool(monitor.record_all)
-        tables["recorded"] = {"index": np.asarray(monitor.record, dtype=np.int64)}
-    return ObjectDescription(kind, monitor.name, attrs, tables)
-
-
-def capture_states(objects, copy: bool = True) -> dict:
-    """``{name: (per-element table, shared table)}`` of every object that has a state.
-
-    ``copy=False`` gives views of Brian2's arrays (valid until the simulation goes on).
+    Brian2 copies a linked subexpression into the linking group, its identifiers
+    renamed ``_<name>_<target group>_<identifier>``; the target is the owner of
+    those references, and the subexpression the one that renames to the copy.
     """
-    from .registry import kind_of
+    from brian2.core.variables import Subexpression
+    from brian2.utils.stringtools import word_substitute
 
-    states = {}
-    for obj in objects:
-        found = kind_of(obj)
-        if found is not None and found[1].stateful:
-            states[obj.name] = state_tables(obj, len(obj), copy=copy)
-    return states
-
-
-def states_from_store(objects, stored: dict) -> dict:
-    """Initial state tables from a ``Network.store()`` snapshot (in memory) taken at t=0."""
-    from .registry import kind_of
-
-    states = {}
-    for obj in objects:
-        found = kind_of(obj)
-        if found is not None and found[1].stateful and obj.name in stored:
-            saved = stored[obj.name]
-            states[obj.name] = state_tables(obj, len(obj), lambda name, var: saved.get(name, (None,))[0])
-    return states
+    prefix = f"_{name}_"
+    owners = {group.variables[i].owner.name: group.variables[i].owner for i in var.identifiers
+              if i.startswith(prefix) and i in group.variables and getattr(group.variables[i], "owner", None)
+              is not None and group.variables[i].owner.name != group.name}
+    for owner in owners.values():
+        for candidate, subexpression in owner.variables.items():
+            if not isinstance(subexpression, Subexpression) or subexpression.owner.name != owner.name:
+                continue
+            renamed = {i: f"{prefix}{owner.name}_{i}" if hasattr(owner.variables[i], "owner") else f"{prefix}{i}"
+                       for i in subexpression.identifiers if i in owner.variables}
+            if word_substitute(subexpression.expr, renamed) == var.expr:
+                return owner.name, candidate
+    raise NotImplementedError(f"the linked variable '{name}' refers to a subexpression whose group brian2nwb "
+                              "cannot tell")

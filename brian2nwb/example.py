@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
 def _same_spikes(path: Path, spikes) -> bool:
     from pynwb import NWBHDF5IO
 
-    from brian2nwb.spikes import spikes_by_monitor
+    from brian2nwb.kinds.spikemonitor import spikes_by_monitor
 
     with NWBHDF5IO(str(path), mode="r") as io:
         index, times = spikes_by_monitor(io.read().units)["spikes"]

@@ -44,11 +44,9 @@ def nwb_io(path: str | os.PathLike, mode: str, backend: str | None = None):
     return NWBHDF5IO(str(path), mode=mode, manager=BuildManager(TYPE_MAP))
 
 
+# The types the shared machinery uses; each kind looks up its own types with `nwb_class`.
 QuantityData = nwb_class("QuantityData")
-StateMonitorSeries = nwb_class("StateMonitorSeries")
 TimedArraySeries = nwb_class("TimedArraySeries")
-SpikeGeneratorTable = nwb_class("SpikeGeneratorTable")
-EventMonitorTable = nwb_class("EventMonitorTable")
 Brian2Simulation = nwb_class("Brian2Simulation")
 
 __all__ = [
@@ -57,9 +55,6 @@ __all__ = [
     "nwb_class",
     "nwb_io",
     "QuantityData",
-    "StateMonitorSeries",
     "TimedArraySeries",
-    "SpikeGeneratorTable",
-    "EventMonitorTable",
     "Brian2Simulation",
 ]

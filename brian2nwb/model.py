@@ -7,14 +7,8 @@ import numpy as np
 from brian2 import TimedArray
 from brian2.groups.subgroup import Subgroup
 
-from .describe import (
-    ObjectDescription,
-    clocks_table,
-    external_identifiers,
-    namespace_table,
-    schedule_table,
-    states_from_store,
-)
+from .describe import ObjectDescription, clocks_table, external_identifiers, namespace_table, schedule_table, \
+    state_tables
 from .model_nwb import ModelDescription
 from .network import NetworkView
 from .registry import kind_of
@@ -106,3 +100,27 @@ def _concatenate(tables: list[dict]) -> dict:
         else:
             result[key] = [v for part in parts for v in part]
     return result
+
+
+def capture_states(objects, copy: bool = True) -> dict:
+    """``{name: (per-element table, shared table)}`` of every object that has a state.
+
+    ``copy=False`` gives views of Brian2's arrays (valid until the simulation goes on).
+    """
+    states = {}
+    for obj in objects:
+        found = kind_of(obj)
+        if found is not None and found[1].stateful:
+            states[obj.name] = state_tables(obj, len(obj), copy=copy)
+    return states
+
+
+def states_from_store(objects, stored: dict) -> dict:
+    """Initial state tables from a ``Network.store()`` snapshot (in memory) taken at t=0."""
+    states = {}
+    for obj in objects:
+        found = kind_of(obj)
+        if found is not None and found[1].stateful and obj.name in stored:
+            saved = stored[obj.name]
+            states[obj.name] = state_tables(obj, len(obj), lambda name, var: saved.get(name, (None,))[0])
+    return states

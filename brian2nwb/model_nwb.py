@@ -127,19 +127,12 @@ def _nwb_attrs(attrs: dict) -> dict:
     return converted
 
 
-def object_to_nwb(description: ObjectDescription, nwb_type: str, storage: StorageOptions, nwbfile):
-    """The ndx-brian2 container of one object."""
-    cls = nwb_class(nwb_type)
-    attrs = _nwb_attrs(description.attrs)
-    tables = dict(description.tables)
-    if nwb_type == "SpikeGeneratorGroupModel":
-        tables.pop("spikes")
-        attrs["spikes"] = nwbfile.stimulus[description.name]
-    if nwb_type == "MonitorModel":
-        attrs["kind"] = description.kind
+def object_to_nwb(description: ObjectDescription, kind, storage: StorageOptions, nwbfile):
+    """The ndx-brian2 container of one object (``kind`` is its `brian2nwb.kind.Kind`)."""
+    attrs, tables = kind.to_nwb(description, nwbfile) if kind.to_nwb else (description.attrs, description.tables)
     dynamic_tables = [table for table in (table_to_nwb(name, columns, storage) for name, columns in tables.items())
                       if table is not None]
-    return cls(name=description.name, dynamic_tables=dynamic_tables, **attrs)
+    return nwb_class(kind.nwb_type)(name=description.name, dynamic_tables=dynamic_tables, **_nwb_attrs(attrs))
 
 
 def _spec_attributes(nwb_type: str) -> list[str]:
@@ -147,42 +140,46 @@ def _spec_attributes(nwb_type: str) -> list[str]:
     return [attribute.name for attribute in spec.attributes if attribute.name not in _BOOKKEEPING]
 
 
-def object_from_nwb(container) -> ObjectDescription:
-    """The plain description of one ndx-brian2 object container."""
+def object_from_nwb(container, kinds_by_type: dict) -> ObjectDescription:
+    """The plain description of one ndx-brian2 object container.
+
+    ``kinds_by_type`` maps ndx-brian2 type names to `brian2nwb.kind.Kind`; the
+    kind is the container's ``kind`` attribute if it has one (monitors share a
+    type), else its type name without ``Model``.
+    """
     nwb_type = type(container).__name__
+    if nwb_type not in kinds_by_type:
+        raise ValueError(f"'{container.name}' is a {nwb_type}, which this version of brian2nwb does not know.")
     attrs = {}
     for name in _spec_attributes(nwb_type):
         value = getattr(container, name, None)
         if value is not None:
             attrs[name] = value.item() if isinstance(value, np.generic) else value
     tables = {name: table_from_nwb(table) for name, table in container.dynamic_tables.items()}
-    if nwb_type == "SpikeGeneratorGroupModel":
-        spikes = container.spikes
-        tables["spikes"] = {"neuron_index": np.asarray(spikes["neuron_index"].data[:], dtype=np.int64),
-                            "time": np.asarray(spikes["timestamp"].data[:], dtype=np.float64)}
-    kind = attrs.pop("kind") if nwb_type == "MonitorModel" else nwb_type[: -len("Model")]
-    if isinstance(attrs.get("variables"), str):
-        attrs["variables"] = [v.strip() for v in attrs["variables"].split(",") if v.strip()]
-    return ObjectDescription(kind=kind, name=container.name, attrs=attrs, tables=tables)
+    kind = kinds_by_type[nwb_type]
+    if kind.from_nwb is not None:
+        kind.from_nwb(container, attrs, tables)
+    name = str(attrs.pop("kind")) if "kind" in attrs else nwb_type[: -len("Model")]
+    return ObjectDescription(kind=name, name=container.name, attrs=attrs, tables=tables)
 
 
-def model_to_nwb(model: ModelDescription, simulation, storage: StorageOptions, nwbfile) -> None:
-    """Add the model's objects and network tables to the `Brian2Simulation` container."""
-    from .registry import BY_NAME
-
+def model_to_nwb(model: ModelDescription, kinds: dict, simulation, storage: StorageOptions, nwbfile) -> None:
+    """Add the model's objects and network tables to the `Brian2Simulation` container (``kinds`` maps
+    description kinds to `brian2nwb.kind.Kind`)."""
     for description in model.objects:
         simulation.add_objects__brian2_object_models(
-            object_to_nwb(description, BY_NAME[description.kind].nwb_type, storage, nwbfile))
+            object_to_nwb(description, kinds[description.kind], storage, nwbfile))
     for name, table in model.tables.items():
         nwb_table = table_to_nwb(name, table, storage)
         if nwb_table is not None:
             simulation.add_dynamic_tables(nwb_table)
 
 
-def model_from_nwb(simulation) -> ModelDescription:
+def model_from_nwb(simulation, kinds_by_type: dict) -> ModelDescription:
     """The plain description of the network stored in a `Brian2Simulation` container."""
     attrs = {name: getattr(simulation, name) for name in _spec_attributes("Brian2Simulation")
              if getattr(simulation, name, None) is not None}
-    objects = [object_from_nwb(container) for container in simulation.objects__brian2_object_models.values()]
+    objects = [object_from_nwb(container, kinds_by_type)
+               for container in simulation.objects__brian2_object_models.values()]
     tables = {name: table_from_nwb(table) for name, table in simulation.dynamic_tables.items()}
     return ModelDescription(objects=objects, tables=tables, attrs=attrs)

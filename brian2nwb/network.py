@@ -35,11 +35,25 @@ class NetworkView:
             yield from walk(obj)
 
 
+def is_part(obj) -> bool:
+    """Whether a contained object is a part of its container (state updater, thresholder, pathway,
+    ``run_regularly`` operation...: Brian2's `CodeRunner`s), not an object of its own.
+
+    Brian2 also lists a Subgroup or Synapses with ``run_regularly`` operations
+    among the contained objects of their source group, so that the network runs
+    them; those are objects of their own.
+    """
+    from brian2.groups.group import CodeRunner
+
+    return isinstance(obj, CodeRunner)
+
+
 def walk(obj: BrianObject) -> Iterator[BrianObject]:
-    """``obj`` followed by all the objects it contains, depth first."""
+    """``obj`` followed by all its parts, depth first."""
     yield obj
     for contained in getattr(obj, "contained_objects", ()):
-        yield from walk(contained)
+        if is_part(contained):
+            yield from walk(contained)
 
 
 def view_network(net: Network | None, level: int = 0) -> NetworkView:
@@ -73,10 +87,19 @@ def view_network(net: Network | None, level: int = 0) -> NetworkView:
 
 
 def top_level_objects(objects) -> list:
-    """The objects that no other of them contains, sorted by name."""
-    objects = list(objects)
-    contained = {id(part) for obj in objects for part in walk(obj) if part is not obj}
-    return sorted((obj for obj in objects if id(obj) not in contained), key=lambda o: o.name)
+    """The objects that are not parts of others, sorted by name; objects Brian2 runs because a group
+    contains them (a Subgroup or Synapses with ``run_regularly``) are included."""
+    found = {}
+    pending = list(objects)
+    while pending:
+        obj = pending.pop()
+        if id(obj) in found:
+            continue
+        found[id(obj)] = obj
+        pending.extend(other for part in walk(obj) for other in getattr(part, "contained_objects", ())
+                       if not is_part(other))
+    parts = {id(part) for obj in found.values() for part in walk(obj) if part is not obj}
+    return sorted((obj for key, obj in found.items() if key not in parts), key=lambda o: o.name)
 
 
 def used_timed_arrays(view: NetworkView, earlier: dict | None = None) -> dict[str, TimedArray]:

@@ -7,7 +7,7 @@ import os
 import numpy as np
 
 from .extension import nwb_io
-from .spikes import read_units
+from .kinds.spikemonitor import read_units
 
 #: At most this many traces are drawn per series, and this many series.
 MAX_TRACES, MAX_SERIES = 3, 3

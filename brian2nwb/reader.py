@@ -10,13 +10,15 @@ import numpy as np
 from brian2 import Clock, Network, TimedArray, defaultclock, prefs, second, seed
 
 from .extension import nwb_io
-from .build import BUILD_ORDER, BuildContext, apply_state, quantity
+from .kind import MONITORS
+from .build import BuildContext, apply_state, quantity
 from .metadata import Brian2NWBWarning
 from .model_nwb import ModelDescription, model_from_nwb
 from .network import walk
 from .progress import progress_bar
+from .kinds.spikemonitor import spikes_by_monitor
+from .registry import BY_NAME, BY_NWB_TYPE
 from .safety import check_model
-from .spikes import spikes_by_monitor
 
 
 @dataclass
@@ -124,7 +126,7 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
     bar.update()
     namespace, functions = dict(namespace or {}), dict(functions or {})
     extra = _replacements(model, dict(operations or {}))
-    check_model(model, user_identifiers=set(namespace), user_functions=set(functions))
+    check_model(model, BY_NAME, user_identifiers=set(namespace), user_functions=set(functions))
     _warn_about_target(model)
 
     runs, group_namespaces = _recorded_runs(model, timed_arrays, namespace, functions)
@@ -140,12 +142,14 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
                       Brian2NWBWarning, stacklevel=3)
     context = _context(model, group_namespaces, replayed)
     bar.update()
-    for kind_name in BUILD_ORDER:
+    for stage in sorted({BY_NAME[d.kind].stage for d in model.objects}):
+        if stage == MONITORS:
+            context.set_links()  # monitors may record linked variables
         for description in model.objects:
-            if description.kind == kind_name:
-                context.objects[description.name] = _builder(kind_name)(description, context)
-    for finish in context.finish:
-        finish()
+            kind = BY_NAME[description.kind]
+            if kind.stage == stage:
+                context.objects[description.name] = kind.build(description, context)
+    context.set_links()
     for description in model.objects:
         if description.name in replayed:
             continue
@@ -168,8 +172,6 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
 
 def _replacements(model: ModelDescription, operations: dict) -> list:
     """The user's replacements for recorded objects that a file cannot hold; an error for any missing."""
-    from .registry import BY_NAME
-
     schedule = model.tables.get("schedule", {})
     missing = []
     for name, owner, kind in zip(schedule.get("object", []), schedule.get("owner", []), schedule.get("kind", [])):
@@ -197,12 +199,6 @@ def _uses_randomness(model: ModelDescription) -> bool:
     return False
 
 
-def _builder(kind_name: str):
-    from .registry import BY_NAME
-
-    return BY_NAME[kind_name].build
-
-
 def _read(path, replay: list[str]):
     """The model, the TimedArray values and the spikes to replay, read in one pass."""
     with nwb_io(path, mode="r") as io:
@@ -210,7 +206,7 @@ def _read(path, replay: list[str]):
         simulation = nwbfile.lab_meta_data.get("brian2")
         if simulation is None or simulation.neurodata_type != "Brian2Simulation":
             raise ValueError(f"{path} was not written by brian2nwb: it has no /general/brian2 model.")
-        model = model_from_nwb(simulation)
+        model = model_from_nwb(simulation, BY_NWB_TYPE)
         timed_arrays = {}
         for name, series in nwbfile.stimulus.items():
             if series.neurodata_type == "TimedArraySeries":

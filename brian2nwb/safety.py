@@ -17,7 +17,6 @@ from brian2.core.namespace import DEFAULT_CONSTANTS, DEFAULT_FUNCTIONS, DEFAULT_
 from brian2.stateupdaters.base import StateUpdateMethod
 
 
-
 class UnsafeModelError(ValueError):
     """The file's model holds something brian2nwb will not hand to Brian2."""
 
@@ -29,9 +28,9 @@ _UNIT_TOKENS = {"integer", "boolean", "1", "metre", "kilogram", "second", "amp",
 _UNIT = re.compile(r"^[A-Za-z0-9.*/ +-]+$")
 FLAGS = {"constant", "unless refractory", "event-driven", "clock-driven", "summed", "shared", "linked",
          "constant over dt"}
-SCHEDULE_SLOTS = {"start", "before_groups", "groups", "after_groups", "before_thresholds", "thresholds",
-                  "after_thresholds", "before_synapses", "synapses", "after_synapses", "before_resets", "resets",
-                  "after_resets", "before_end", "end"}
+#: Brian2's schedule slots, each with its ``before_`` and ``after_`` variants.
+SCHEDULE_SLOTS = {f"{prefix}{slot}" for slot in ("start", "groups", "thresholds", "synapses", "resets", "end")
+                  for prefix in ("", "before_", "after_")}
 #: Identifiers Brian2 itself provides in model code.
 SPECIAL_NAMES = {"t", "dt", "t_in_timesteps", "i", "j", "N", "N_pre", "N_post", "N_incoming", "N_outgoing", "xi",
                  "lastspike", "not_refractory", "lastupdate", "True", "False", "rates"}
@@ -115,6 +114,9 @@ class CodeChecker:
             tree = ast.parse(source.strip(), mode=mode)
         except SyntaxError as error:
             raise UnsafeModelError(f"{what}: not Brian2 code ({error.msg}): {code!r}") from None
+        # names a block assigns with '=' are its own temporaries (local variables in Brian2)
+        temporaries = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                       for target in node.targets if isinstance(target, ast.Name)}
         for node in ast.walk(tree):
             if not isinstance(node, _ALLOWED_NODES):
                 raise UnsafeModelError(f"{what}: {type(node).__name__} is not allowed in model code: {code!r}")
@@ -124,14 +126,15 @@ class CodeChecker:
                 if not isinstance(node.func, ast.Name) or node.func.id not in self.functions or node.keywords:
                     raise UnsafeModelError(f"{what}: call of an unknown function in {code!r}")
             if isinstance(node, ast.Name):
-                if node.id.startswith("_") or not self.known(node.id):
+                if node.id.startswith("_") or not (self.known(node.id) or node.id in temporaries):
                     raise UnsafeModelError(f"{what}: unknown identifier {node.id!r} in {code!r}")
 
     def check_expression(self, code: str, what: str) -> None:
         self.check_code(code, what, mode="eval")
 
-    def check_equations(self, text: str, what: str) -> None:
-        """Equations as brian2nwb writes them, one per line, before Brian2 parses them."""
+    def check_equations(self, text: str, what: str, flags: frozenset = frozenset()) -> None:
+        """Equations as brian2nwb writes them, one per line, before Brian2 parses them; ``flags`` are
+        allowed besides the common `FLAGS`."""
         for line in text.splitlines():
             if not line.strip():
                 continue
@@ -142,7 +145,7 @@ class CodeChecker:
             check_unit(match["unit"], what)
             if match["flags"]:
                 for flag in match["flags"].split(","):
-                    if flag.strip() not in FLAGS:
+                    if flag.strip() not in FLAGS | flags:
                         raise UnsafeModelError(f"{what}: unknown flag {flag.strip()!r} in {line!r}")
             if match["expr"]:
                 self.check_expression(match["expr"], what)
@@ -166,8 +169,25 @@ def declared_variables(text: str) -> set[str]:
     return names
 
 
-def check_model(model, user_identifiers: set[str] = frozenset(), user_functions: set[str] = frozenset()) -> None:
+def sizes_of(model) -> dict[str, int]:
+    """Number of elements of every object with a size (``N``, or ``stop - start`` for a view), checked."""
+    sizes = {}
+    for description in model.objects:
+        attrs, what = description.attrs, f"'{description.name}'"
+        if "N" in attrs:
+            sizes[description.name] = check_size(attrs["N"], f"The size of {what}")
+        elif "start" in attrs and "stop" in attrs:
+            sizes[description.name] = (check_size(attrs["stop"], f"The end of {what}")
+                                       - check_size(attrs["start"], f"The start of {what}"))
+    return sizes
+
+
+def check_model(model, kinds: dict, user_identifiers: set[str] = frozenset(),
+                user_functions: set[str] = frozenset()) -> None:
     """Check every name, size, time and code string of a model read from a file.
+
+    ``kinds`` maps description kinds to `brian2nwb.kind.Kind`; a kind's own
+    ``check`` runs after the generic checks of its description.
 
     Raises
     ------
@@ -184,19 +204,19 @@ def check_model(model, user_identifiers: set[str] = frozenset(), user_functions:
     for description in model.objects:
         if "model" in description.attrs:
             declared |= declared_variables(str(description.attrs["model"]))
+        if description.kind in kinds:
+            declared |= kinds[description.kind].names
     checker = CodeChecker(identifiers | declared, functions)
     names = {check_name(d.name, "Object name") for d in model.objects}
-    sizes = {}
+    sizes = sizes_of(model)
     for description in model.objects:
-        if "N" in description.attrs:
-            sizes[description.name] = check_size(description.attrs["N"], f"The size of '{description.name}'")
-    for description in model.objects:
-        if description.kind == "Subgroup":
-            start, stop = description.attrs.get("start", 0), description.attrs.get("stop", 0)
-            sizes[description.name] = check_size(stop, f"The end of '{description.name}'") - check_size(
-                start, f"The start of '{description.name}'")
-    for description in model.objects:
-        _check_object(description, checker, names, sizes)
+        kind = kinds.get(description.kind)
+        if kind is None or kind.build is None:
+            raise UnsafeModelError(f"'{description.name}' is a {description.kind!r}, which brian2nwb does not "
+                                   "rebuild.")
+        _check_object(description, checker, names, sizes, kind.flags)
+        if kind.check is not None:
+            kind.check(description, model, checker)
     clocks = model.tables.get("clocks", {})
     for name, dt in zip(clocks.get("clock", []), clocks.get("dt", [])):
         check_name(str(name), "Clock name")
@@ -210,13 +230,14 @@ def check_model(model, user_identifiers: set[str] = frozenset(), user_functions:
         check_time(duration, "A run's duration", allow_zero=True)
 
 
-def _check_object(description, checker: CodeChecker, names: set[str], sizes: dict) -> None:
+def _check_object(description, checker: CodeChecker, names: set[str], sizes: dict, flags: frozenset) -> None:
+    """The fields any kind may have: references, equations, code, names, types, state columns."""
     attrs, tables, what = description.attrs, description.tables, f"'{description.name}'"
     for key in ("source", "target"):
         if key in attrs and attrs[key] not in names:
             raise UnsafeModelError(f"{what}: its {key} '{attrs[key]}' is not an object of the file.")
     if "model" in attrs:
-        checker.check_equations(str(attrs["model"]), f"{what} model")
+        checker.check_equations(str(attrs["model"]), f"{what} model", flags)
     if "method" in attrs:
         check_method(str(attrs["method"]), what)
     for key in ("threshold", "refractory", "rates", "weight"):
@@ -228,29 +249,34 @@ def _check_object(description, checker: CodeChecker, names: set[str], sizes: dic
         values = attrs.get(key)
         for value in ([values] if isinstance(values, str) else values or []):
             check_name(str(value), f"{what} {key}")
-    for row_code in tables.get("events", {}).get("code", []):
-        if row_code:
-            checker.check_code(str(row_code), f"{what} event code")
-    for condition in tables.get("events", {}).get("condition", []):
-        checker.check_expression(str(condition), f"{what} event condition")
-    for event in tables.get("events", {}).get("event", []):
+    events = tables.get("events", {})
+    for event, condition, code in zip(events.get("event", []), events.get("condition", []), events.get("code", [])):
         check_name(str(event), f"{what} event")
+        checker.check_expression(str(condition), f"{what} event condition")
+        if code:
+            checker.check_code(str(code), f"{what} event code")
     for name, code in zip(tables.get("run_regularly", {}).get("operation", []),
                           tables.get("run_regularly", {}).get("code", [])):
         check_name(str(name), f"{what} operation")
         checker.check_code(str(code), f"{what} operation '{name}'")
-    pathways = tables.get("pathways", {})
-    for name, code, event in zip(pathways.get("pathway", []), pathways.get("code", []),
-                                 pathways.get("event", [])):
-        check_name(str(name), f"{what} pathway")
-        check_name(str(event), f"{what} pathway event")
-        checker.check_code(str(code), f"{what} pathway '{name}'")
     for dtype in tables.get("dtypes", {}).get("dtype", []):
         if str(dtype) not in ("float16", "float32", "float64", "longdouble"):
             raise UnsafeModelError(f"{what}: unknown floating-point type {dtype!r}.")
-    for links in tables.get("links", {}).get("target", []):
-        if links not in names:
-            raise UnsafeModelError(f"{what}: linked to '{links}', which is not an object of the file.")
+    links = tables.get("links", {})
+    for variable, target, target_variable, index in zip(links.get("variable", []), links.get("target", []),
+                                                        links.get("target_variable", []), links.get("index", [])):
+        if target not in names:
+            raise UnsafeModelError(f"{what}: linked to '{target}', which is not an object of the file.")
+        check_name(str(variable), f"{what} linked variable")
+        check_name(str(target_variable), f"{what} link target variable")
+        if str(index) == "array":
+            column = np.asarray(tables.get(f"link_{variable}_index", {}).get("index", []))
+            limit = sizes.get(str(target))
+            if len(column) != sizes.get(description.name, len(column)) or (
+                    len(column) and limit is not None and (column.min() < 0 or column.max() >= limit)):
+                raise UnsafeModelError(f"{what}: the index of linked variable '{variable}' does not fit the groups.")
+        elif str(index):
+            check_name(str(index), f"{what} link index")
     size = sizes.get(description.name)
     for table in ("initial_state", "final_state"):
         columns = tables.get(table, {})
@@ -258,17 +284,3 @@ def _check_object(description, checker: CodeChecker, names: set[str], sizes: dic
             if size is not None and len(values) != size:
                 raise UnsafeModelError(f"{what}: {table} column '{column}' has {len(values)} rows for {size} "
                                        "elements.")
-    connectivity = tables.get("connectivity", {})
-    if connectivity:
-        i, j = np.asarray(connectivity.get("i", [])), np.asarray(connectivity.get("j", []))
-        if len(i) != len(j) or len(i) > MAX_SIZE:
-            raise UnsafeModelError(f"{what}: connectivity i and j differ in length or are too long.")
-        for index, end in ((i, attrs.get("source")), (j, attrs.get("target"))):
-            limit = sizes.get(end)
-            if len(index) and limit is not None and (index.min() < 0 or index.max() >= limit):
-                raise UnsafeModelError(f"{what}: synapse indices outside the {limit} neurons of '{end}'.")
-    if description.kind == "Subgroup":
-        start, stop = int(attrs["start"]), int(attrs["stop"])
-        source_size = sizes.get(attrs["source"])
-        if not 0 <= start <= stop or (source_size is not None and stop > source_size):
-            raise UnsafeModelError(f"{what}: neurons {start} to {stop} are not part of '{attrs['source']}'.")

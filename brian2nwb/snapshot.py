@@ -22,6 +22,8 @@ from brian2 import Network, seed
 from brian2.core.base import BrianObject
 from brian2.core.magic import magic_network
 
+from .describe import external_identifiers
+from .model import capture_states
 from .network import NetworkView, top_level_objects
 
 
@@ -61,8 +63,6 @@ class RunRecorder(BrianObject):
         return NetworkView(name=net.name, t_end=float(net.t_), objects=objects)
 
     def before_run(self, run_namespace):
-        from .describe import capture_states
-
         if not self.runs and float(self.network.t_) != 0.0:
             raise RuntimeError("brian2nwb.snapshot() must be called before the first run().")
         if _values_readable():
@@ -86,8 +86,6 @@ class RunRecorder(BrianObject):
         self._pending_changes = changes
 
     def after_run(self):
-        from .describe import capture_states, external_identifiers
-
         view = self._view()
         run = self.runs[-1]
         run.duration = float(self.network.t_) - run.start

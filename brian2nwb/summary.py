@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 
 from .extension import nwb_io
-
-_GROUP_KINDS = {"NeuronGroupModel", "PoissonGroupModel", "SpikeGeneratorGroupModel", "SubgroupModel"}
-_INPUT_KINDS = {"PoissonGroupModel", "SpikeGeneratorGroupModel", "PoissonInputModel"}
+from .registry import BY_NWB_TYPE
 
 
 def summarize(path: str | os.PathLike) -> dict:
@@ -47,23 +45,23 @@ def summarize(path: str | os.PathLike) -> dict:
 
 
 def _add_object(summary: dict, name: str, obj) -> None:
-    kind = obj.neurodata_type
-    if kind in _GROUP_KINDS:
-        size = getattr(obj, "N", None)
-        if kind == "SubgroupModel":
-            size = int(obj.stop - obj.start)
-        entry = {"name": name, "kind": kind[: -len("Model")], "size": int(size)}
+    kind = BY_NWB_TYPE.get(obj.neurodata_type)
+    roles = set(kind.role.split(",")) if kind is not None else set()
+    kind_name = str(getattr(obj, "kind", None) or obj.neurodata_type[: -len("Model")])
+    if "group" in roles:
+        size = obj.N if getattr(obj, "N", None) is not None else int(obj.stop - obj.start)
+        entry = {"name": name, "kind": kind_name, "size": int(size)}
         if getattr(obj, "model", None):
             entry["equations"] = obj.model.count("\n") + 1
         summary["groups"].append(entry)
-    if kind == "SynapsesModel":
+    if "synapses" in roles:
         connectivity = obj.dynamic_tables.get("connectivity")
         summary["synapses"].append({"name": name, "source": obj.source, "target": obj.target,
                                     "synapses": len(connectivity) if connectivity is not None else 0})
-    if kind in _INPUT_KINDS:
-        summary["inputs"].append({"name": name, "kind": kind[: -len("Model")]})
-    if kind == "MonitorModel":
-        summary["monitors"].append({"name": name, "kind": obj.kind, "source": obj.source})
+    if "input" in roles:
+        summary["inputs"].append({"name": name, "kind": kind_name})
+    if "monitor" in roles:
+        summary["monitors"].append({"name": name, "kind": kind_name, "source": obj.source})
 
 
 def format_summary(summary: dict) -> str:

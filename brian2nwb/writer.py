@@ -18,7 +18,7 @@ from .model import describe_model, earlier_timed_arrays
 from .model_nwb import model_to_nwb
 from .progress import progress_bar
 from .network import NetworkView, used_timed_arrays, view_network
-from .registry import REGISTRY, kind_of
+from .registry import BY_NAME, REGISTRY, kind_of
 from .safe_write import atomic_path, check_target
 from .snapshot import RunRecorder
 from .stimulus import write_timed_arrays
@@ -100,7 +100,7 @@ def to_nwb(
         bar.update()
         simulation = nwbfile.lab_meta_data["brian2"]
         simulation.initial_state = model.attrs["initial_state"]
-        model_to_nwb(model, simulation, storage, nwbfile)
+        model_to_nwb(model, BY_NAME, simulation, storage, nwbfile)
         add_run_epochs(nwbfile, model.tables["runs"]["start_time"], model.tables["runs"]["duration"])
         bar.update()
         if left_out:

@@ -167,5 +167,63 @@ def two_runs() -> Network:
     return net
 
 
-NETWORKS = {f.__name__: f for f in (ei_random, stdp, sparse_poisson_input, sde, kitchen_sink, two_runs)}
+def short_term_plasticity() -> Network:
+    """Tsodyks-Markram synapses whose pathway code assigns a temporary and carries comments, a
+    '(constant over dt)' subexpression in the synapses, and a run_regularly operation on the synapses."""
+    drive = PoissonGroup(20, 50 * Hz, name="drive")
+    cells = NeuronGroup(5, "dv/dt = (g_e - v) / (10 * ms) : 1\ndg_e/dt = -g_e / (5 * ms) : 1", threshold="v > 0.4",
+                        reset="v = 0", method="euler", name="cells")
+    synapses = Synapses(drive, cells, """du_S/dt = (U_0 - u_S) / (200 * ms) : 1 (clock-driven)
+                                         dx_S/dt = (1 - x_S) / (300 * ms) : 1 (clock-driven)
+                                         w_e : 1
+                                         gain = 1 + 0.1 * sin(2 * pi * t / (40 * ms)) : 1 (constant over dt)""",
+                        on_pre="""u_S += U_0 * (1 - u_S)  # facilitation
+                                  r_S = u_S * x_S        # released fraction, a temporary
+                                  x_S -= r_S
+                                  g_e_post += w_e * r_S * gain""",
+                        method="exact", namespace={"U_0": 0.3}, name="tm")
+    synapses.connect(p=0.5)
+    synapses.x_S = 1
+    synapses.u_S = 0.3
+    synapses.w_e = "0.5 + 0.5 * rand()"
+    synapses.run_regularly("w_e = clip(w_e * 1.01, 0, 2)", dt=5 * ms, name="tm_growth")
+    net = Network(drive, cells, synapses, SpikeMonitor(cells, name="spikes"),
+                  StateMonitor(synapses, ["u_S", "x_S"], record=[0, 1], name="tm_state"))
+    brian2nwb.snapshot(net, seed=23)
+    net.run(80 * ms)
+    return net
+
+
+def linked_everywhere() -> Network:
+    """Linked variables of every sort (from Synapses to a subexpression, with an index array, to a subgroup's
+    variable), a StateMonitor recording a linked variable, and run_regularly on a PoissonGroup and a Subgroup."""
+    glob = NeuronGroup(1, "G = H - 5 * Hz : Hz\ndH/dt = -H / (50 * ms) : Hz", method="exact", name="glob")
+    glob.H = 40 * Hz
+    drive = PoissonGroup(10, 80 * Hz, name="drive")
+    drive.run_regularly("rates = 40 * Hz + 40 * Hz * int(t > 30 * ms)", dt=10 * ms, name="drive_switch")
+    cells = NeuronGroup(8, "dv/dt = -v / (10 * ms) : 1\nbias : 1", threshold="v > 1", reset="v = 0",
+                        method="exact", name="cells")
+    half = cells[4:]
+    half.run_regularly("bias = bias + 0.01", dt=5 * ms, name="half_drift")
+    readout = NeuronGroup(8, "v_seen : 1 (linked)\nbias_seen : 1 (linked)", name="readout")
+    readout.v_seen = linked_var(cells, "v", index=np.array([7, 6, 5, 4, 3, 2, 1, 0]))
+    readout.bias_seen = linked_var(cells, "bias")
+    small = NeuronGroup(4, "v_half : 1 (linked)", name="small")
+    small.v_half = linked_var(half, "v")
+    synapses = Synapses(drive, cells, "G : Hz (linked)\nw : 1", on_pre="v_post += w\nw += G * 0.1 * ms",
+                        name="plastic")
+    synapses.connect(p=0.6)
+    synapses.w = 0.4
+    synapses.G = linked_var(glob, "G")
+    net = Network(glob, drive, cells, readout, small, synapses, SpikeMonitor(cells, name="spikes"),
+                  StateMonitor(synapses, ["G", "w"], record=[0, 1], name="linked_trace"),
+                  StateMonitor(readout, ["v_seen", "bias_seen"], record=True, name="readout_trace"),
+                  StateMonitor(small, "v_half", record=True, name="small_trace"))
+    brian2nwb.snapshot(net, seed=29)
+    net.run(60 * ms)
+    return net
+
+
+NETWORKS = {f.__name__: f for f in (ei_random, stdp, sparse_poisson_input, sde, kitchen_sink, two_runs,
+                                               short_term_plasticity, linked_everywhere)}
 

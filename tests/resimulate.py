@@ -2,17 +2,18 @@
 
     python resimulate.py FILE.nwb OUT.npz TARGET [--replay NAME ...] [--namespace NAME=SI_VALUE ...]
 
-OUT holds, for every SpikeMonitor, ``<name>/i`` and ``<name>/t`` and, for every
-object with a state, ``state/<object>/<variable>`` (raw SI values).
+OUT holds, for every SpikeMonitor, ``<name>/i`` and ``<name>/t``, for every
+StateMonitor ``<name>/t`` and ``<name>/<variable>``, and, for every object with a
+state, ``state/<object>/<variable>`` (raw SI values).
 """
 
 import argparse
 
 import numpy as np
-from brian2 import SpikeMonitor, prefs
+from brian2 import SpikeMonitor, StateMonitor, prefs
 
 import brian2nwb
-from brian2nwb.describe import capture_states
+from brian2nwb.model import capture_states
 
 
 def main():
@@ -36,6 +37,10 @@ def dump(net) -> dict:
         if isinstance(obj, SpikeMonitor):
             out[f"{obj.name}/i"] = np.asarray(obj.i[:])
             out[f"{obj.name}/t"] = np.asarray(obj.t_[:])
+        elif isinstance(obj, StateMonitor):
+            out[f"{obj.name}/t"] = np.asarray(obj.t_[:])
+            for variable in obj.record_variables:
+                out[f"{obj.name}/{variable}"] = np.asarray(obj.variables[variable].get_value())
     for name, (per_element, shared) in capture_states(net.objects).items():
         for variable, values in {**per_element, **shared}.items():
             out[f"state/{name}/{variable}"] = np.asarray(values)

@@ -14,53 +14,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pynwb.spec import (
-    NWBAttributeSpec,
-    NWBDatasetSpec,
-    NWBGroupSpec,
-    NWBLinkSpec,
-    NWBNamespaceBuilder,
-    export_spec,
-)
+from pynwb.spec import NWBAttributeSpec, NWBDatasetSpec, NWBGroupSpec, NWBNamespaceBuilder, export_spec
+
+from brian2nwb.registry import REGISTRY
+from brian2nwb.spec_types import dimensions_attribute, text_attribute
 
 NAME = "ndx-brian2"
 VERSION = "0.1.0"
 
-DIMENSIONS_DOC = (
-    "Physical dimension as the exponents of the 7 SI base units, in the order metre, "
-    "kilogram, second, ampere, kelvin, mole, candela (all zero for dimensionless). "
-    "The values are stored in these SI base units."
-)
 
-
-def dimensions_attribute(required: bool = True, name: str = "dimensions") -> NWBAttributeSpec:
-    return NWBAttributeSpec(
-        name=name, doc=DIMENSIONS_DOC, dtype="float64", shape=[7], dims=["base_unit"], required=required,
-    )
-
-
-def text_attribute(name: str, doc: str, required: bool = True) -> NWBAttributeSpec:
-    return NWBAttributeSpec(name=name, doc=doc, dtype="text", required=required)
-
-
-def int_attribute(name: str, doc: str, required: bool = True) -> NWBAttributeSpec:
-    # int32: Brian2 indexes with 32-bit integers, and readers give back plain ints that int32 accepts
-    return NWBAttributeSpec(name=name, doc=doc, dtype="int32", required=required)
-
-
-def float_attribute(name: str, doc: str, required: bool = True) -> NWBAttributeSpec:
-    return NWBAttributeSpec(name=name, doc=doc, dtype="float64", required=required)
-
-
-def neuron_index_column(doc: str) -> NWBDatasetSpec:
-    return NWBDatasetSpec(name="neuron_index", neurodata_type_inc="VectorData", dtype="int64", doc=doc)
-
-
-def name_attribute(name: str, what: str) -> NWBAttributeSpec:
-    return NWBAttributeSpec(name=name, doc=f"Name of the {what}.", dtype="text")
-
-
-def make_types() -> list:
+def shared_types() -> list:
+    """The types the machinery uses whatever the kind: quantities, TimedArrays, the object model base and the
+    simulation container."""
     quantity_data = NWBDatasetSpec(
         neurodata_type_def="QuantityData",
         neurodata_type_inc="VectorData",
@@ -73,25 +38,6 @@ def make_types() -> list:
         ],
     )
 
-    state_monitor_series = NWBGroupSpec(
-        neurodata_type_def="StateMonitorSeries",
-        neurodata_type_inc="TimeSeries",
-        doc=("One variable recorded by a Brian2 StateMonitor: time on axis 0, one column per recorded "
-             "index of the monitored group (neurons, synapses or other elements)."),
-        datasets=[
-            NWBDatasetSpec(
-                name="recorded_indices", dtype="int64", shape=[None], dims=["num_columns"],
-                doc="Index in the monitored group of the element recorded in each column of data.",
-            ),
-        ],
-        attributes=[
-            name_attribute("monitor", "Brian2 StateMonitor"),
-            name_attribute("source", "monitored Brian2 group"),
-            name_attribute("variable", "recorded variable"),
-            dimensions_attribute(),
-        ],
-    )
-
     timed_array_series = NWBGroupSpec(
         neurodata_type_def="TimedArraySeries",
         neurodata_type_inc="TimeSeries",
@@ -100,105 +46,21 @@ def make_types() -> list:
         attributes=[dimensions_attribute()],
     )
 
-    spike_generator_table = NWBGroupSpec(
-        neurodata_type_def="SpikeGeneratorTable",
-        neurodata_type_inc="EventsTable",
-        doc=("The spike trains a Brian2 SpikeGeneratorGroup emits, one row per spike (timestamp and "
-             "neuron index). With a non-zero period the pattern repeats every period."),
-        datasets=[neuron_index_column("Index of the neuron of the SpikeGeneratorGroup that emits the spike.")],
-        attributes=[
-            name_attribute("source", "Brian2 SpikeGeneratorGroup"),
-            int_attribute("num_neurons", "Number of neurons of the group."),
-            NWBAttributeSpec(name="period", doc="Period of repetition in seconds; 0 if the pattern does not repeat.",
-                             dtype="float64"),
-        ],
-    )
-
-    event_monitor_table = NWBGroupSpec(
-        neurodata_type_def="EventMonitorTable",
-        neurodata_type_inc="EventsTable",
-        doc=("The events recorded by a Brian2 EventMonitor, one row per event: time, index of the element "
-             "in the monitored group, and the variables recorded at the event."),
-        datasets=[neuron_index_column("Index in the monitored group of the element that emitted the event.")],
-        attributes=[
-            name_attribute("monitor", "Brian2 EventMonitor"),
-            name_attribute("source", "monitored Brian2 group"),
-            name_attribute("event", "Brian2 event that was monitored"),
-        ],
-    )
-
     object_model = NWBGroupSpec(
         neurodata_type_def="Brian2ObjectModel",
         neurodata_type_inc="NWBContainer",
         doc=("One object of a Brian2 network, with what is needed to rebuild it. The group's name is the "
              "object's Brian2 name. Tables it may hold: 'final_state' and 'initial_state' (one row per "
-             "element, one column per variable, at the end of the recording and at t=0; initial_state holds only "
-             "the variables whose values differ from final_state), 'final_shared_state' "
-             "and 'initial_shared_state' (one row: shared variables), 'run_<k>_state' and "
-             "'run_<k>_shared_state' (variables the user changed before run k), and kind-specific tables "
-             "('events', 'run_regularly', 'links', 'connectivity', 'pathways', 'recorded')."),
+             "element, one column per variable, at the end of the recording and when the object joined the "
+             "network; initial_state holds only the variables whose values differ from final_state), "
+             "'final_shared_state' and 'initial_shared_state' (one row: shared variables), 'step_<k>_state' and "
+             "'step_<k>_shared_state' (variables the user changed before step k of the network's 'steps' table), "
+             "and kind-specific tables ('events', 'run_regularly', 'links', 'connectivity', 'pathways', "
+             "'recorded', 'morphology'...)."),
         attributes=[text_attribute("clock", "Name of the Brian2 clock the object runs on.", required=False)],
         groups=[NWBGroupSpec(neurodata_type_inc="DynamicTable", quantity="*",
                              doc="Tables describing the object: its state, code and connectivity.")],
     )
-
-    def model(name: str, doc: str, attributes: list, links: list | None = None) -> NWBGroupSpec:
-        return NWBGroupSpec(neurodata_type_def=name, neurodata_type_inc="Brian2ObjectModel", doc=doc,
-                            attributes=attributes, links=links or [])
-
-    code = "Brian2 model code (abstract code, not Python)"
-    model_types = [
-        model("NeuronGroupModel", "A Brian2 NeuronGroup.", [
-            int_attribute("N", "Number of neurons."),
-            text_attribute("model", "The model equations, one per line, as Brian2 parses them: "
-                                    "'lhs = expression : unit (flags)', units as products of SI base units."),
-            text_attribute("method", "The integration method (a name registered with Brian2)."),
-            text_attribute("threshold", f"Threshold condition ({code}).", required=False),
-            text_attribute("reset", f"Reset statements ({code}).", required=False),
-            text_attribute("refractory", f"Refractoriness as an expression ({code}).", required=False),
-            float_attribute("refractory_time", "Refractory period in seconds.", required=False),
-        ]),
-        model("SubgroupModel", "A Brian2 Subgroup: neurons start to stop-1 of its source group.", [
-            text_attribute("source", "Name of the group it is part of."),
-            int_attribute("start", "Index of its first neuron in the source group."),
-            int_attribute("stop", "Index after its last neuron in the source group."),
-        ]),
-        model("SynapsesModel", "A Brian2 Synapses object; 'connectivity' holds i, j and per-synapse delays.", [
-            text_attribute("source", "Name of the presynaptic group."),
-            text_attribute("target", "Name of the postsynaptic group."),
-            text_attribute("model", "The synaptic model equations, one per line (see NeuronGroupModel)."),
-            text_attribute("method", "The integration method of clock-driven equations.", required=False),
-            text_attribute("multisynaptic_index", "Name of the multisynaptic index variable.", required=False),
-        ]),
-        model("PoissonGroupModel", "A Brian2 PoissonGroup; rates as an expression or in the state table.", [
-            int_attribute("N", "Number of neurons."),
-            text_attribute("rates", f"Rates as an expression ({code}).", required=False),
-        ]),
-        model("SpikeGeneratorGroupModel", "A Brian2 SpikeGeneratorGroup; its spikes are the linked table.", [
-            int_attribute("N", "Number of neurons."),
-            float_attribute("period", "Period of repetition in seconds; 0 if none."),
-        ], links=[NWBLinkSpec(name="spikes", target_type="SpikeGeneratorTable",
-                              doc="The spike trains the group emits (in /stimulus).")]),
-        model("PoissonInputModel", "A Brian2 PoissonInput.", [
-            text_attribute("target", "Name of the target group."),
-            text_attribute("target_var", "Name of the target variable."),
-            int_attribute("N", "Number of independent Poisson inputs."),
-            float_attribute("rate", "Rate of each input in hertz."),
-            text_attribute("weight", f"Weight as an expression ({code}).", required=False),
-            float_attribute("weight_value", "Weight as a value in SI units.", required=False),
-            dimensions_attribute(required=False, name="weight_dimensions"),
-        ]),
-        model("MonitorModel", "A Brian2 monitor (its recordings are in /units, /events or /acquisition).", [
-            text_attribute("kind", "SpikeMonitor, EventMonitor, StateMonitor or PopulationRateMonitor."),
-            text_attribute("source", "Name of the monitored group."),
-            text_attribute("event", "Name of the monitored event.", required=False),
-            text_attribute("variables", "Recorded variables, comma-separated.", required=False),
-            NWBAttributeSpec(name="record", doc="SpikeMonitor/EventMonitor: whether spikes were recorded; "
-                                                "StateMonitor: whether all indices were.", dtype="bool",
-                             required=False),
-        ]),
-    ]
-
     simulation = NWBGroupSpec(
         neurodata_type_def="Brian2Simulation",
         neurodata_type_inc="LabMetaData",
@@ -235,8 +97,19 @@ def make_types() -> list:
         ],
     )
 
-    return [quantity_data, state_monitor_series, timed_array_series, spike_generator_table,
-            event_monitor_table, object_model, *model_types, simulation]
+    return [quantity_data, timed_array_series, object_model, simulation]
+
+
+def make_types() -> list:
+    """Every ndx-brian2 type: the shared ones, then each kind's own (in registry order, each once)."""
+    types = shared_types()
+    seen = {spec.neurodata_type_def for spec in types}
+    for kind in REGISTRY.values():
+        for spec in kind.specs:
+            if spec.neurodata_type_def not in seen:
+                seen.add(spec.neurodata_type_def)
+                types.append(spec)
+    return types
 
 
 def main(output_dir: Path) -> None:

@@ -1,24 +1,25 @@
-"""Spikes and custom events: SpikeMonitors into ``/units``, EventMonitors into ``/events``."""
+"""``SpikeMonitor``: every recorded spike into ``/units`` (one row per neuron of the monitored group,
+silent ones too), and reading them back."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import EventMonitor, SpikeMonitor
+from brian2 import SpikeMonitor
 from hdmf.common import VectorData, VectorIndex
 from pynwb import NWBFile
-from pynwb.event import TimestampVectorData
 from pynwb.misc import Units
 
-from .datasets import StorageOptions
-from .extension import EventMonitorTable, QuantityData
-from .quantities import dimensions_of, si_unit_name
+from ..datasets import StorageOptions
+from ..extension import QuantityData
+from ..kind import MONITORS, Kind
+from ..quantities import dimensions_of, si_unit_name
+from .monitor import MONITOR, MONITOR_SPEC
 
 #: Columns of our Units table that a recorded variable's column must not replace.
 _UNITS_RESERVED = {"id", "spike_times", "obs_intervals", "electrodes", "electrode_group", "waveform_mean",
                    "waveform_sd", "waveforms", "population", "neuron_index", "monitor"}
-_EVENTS_RESERVED = {"id", "timestamp", "duration", "annotation", "neuron_index"}
 
 
 def population_of(group) -> tuple[str, int]:
@@ -157,34 +158,6 @@ def _ragged(spikes: list[_SpikesByNeuron], sources: list, storage: StorageOption
     return [column, VectorIndex(name=f"{column.name}_index", data=storage.wrap(ends), target=column)]
 
 
-def write_event_monitors(monitors: list[EventMonitor], nwbfile: NWBFile, storage: StorageOptions) -> list[str]:
-    """Each EventMonitor becomes an `EventMonitorTable` in ``nwbfile.events``, one row per event."""
-    left_out = []
-    for monitor in monitors:
-        if not monitor.record:
-            left_out.append(f"{monitor.name} (EventMonitor with record=False keeps only counts)")
-            continue
-        columns = [
-            TimestampVectorData(name="timestamp", description="Time of the event in seconds.",
-                                data=storage.wrap(recorded_values(monitor, "t"), times=True),
-                                resolution=float(monitor.clock.dt_)),
-            VectorData(name="neuron_index", description="Index of the element in the monitored group.",
-                       data=storage.wrap(recorded_values(monitor, "i").astype(np.int64))),
-        ]
-        for variable in sorted(monitor.record_variables - {"i", "t"}):
-            name = variable if variable not in _EVENTS_RESERVED else f"{variable}_at_event"
-            columns.append(value_column(name, f"'{variable}' at each event", recorded_values(monitor, variable),
-                                        monitor.variables[variable], storage))
-        nwbfile.add_events_table(EventMonitorTable(
-            name=monitor.name,
-            description=f"Events '{monitor.event}' of the Brian2 group '{monitor.source.name}', recorded by the "
-                        f"EventMonitor '{monitor.name}'.",
-            monitor=monitor.name, source=monitor.source.name, event=monitor.event,
-            columns=columns,
-        ))
-    return left_out
-
-
 def read_units(units) -> tuple[np.ndarray, np.ndarray]:
     """(spike times, row of each spike) of a Units table read from a file, in one bulk read."""
     ragged = units["spike_times"]  # the index; its target holds the times
@@ -199,3 +172,6 @@ def spikes_by_monitor(units) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     neuron = np.asarray(units["neuron_index"].data[:])[rows]
     monitors = np.asarray([m.decode() if isinstance(m, bytes) else m for m in units["monitor"].data[:]])[rows]
     return {name: (neuron[monitors == name], times[monitors == name]) for name in dict.fromkeys(monitors)}
+
+
+KIND = Kind("SpikeMonitor", stage=MONITORS, results=write_units, specs=(MONITOR_SPEC,), **MONITOR)

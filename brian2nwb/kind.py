@@ -1,0 +1,81 @@
+"""`Kind`: everything brian2nwb knows about one kind of Brian2 object, in one record.
+
+Each module of `brian2nwb.kinds` defines one ``KIND`` (or a few, for close
+relatives such as the monitors) and `brian2nwb.registry` names them by Brian2
+class. The shared machinery (describe, build, safety, model_nwb) calls the
+record's functions and never asks which kind it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+#: Build stages: groups first, then views of groups, then what connects or drives them, then monitors.
+GROUPS, VIEWS, CONNECTIONS, MONITORS = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of Brian2 object goes into the file and comes back.
+
+    Attributes
+    ----------
+    name : str
+        The kind a description carries: the Brian2 class it is rebuilt as.
+    describe : callable or None
+        ``describe(obj, initial) -> ObjectDescription``: the object as plain data;
+        ``initial`` maps object names to their captured (per-element, shared)
+        state at the time they joined the network (or is None).
+    build : callable or None
+        ``build(description, context) -> brian2 object``.
+    stage : int
+        When it is built (`GROUPS`, `VIEWS`, `CONNECTIONS`, `MONITORS`): after
+        every object it refers to.
+    results : callable or None
+        ``results(objects, nwbfile, storage) -> list of left-out notes``: writes the
+        results of all objects of this kind at once (several SpikeMonitors share
+        one Units table).
+    nwb_type : str or None
+        The ndx-brian2 type its description is stored as.
+    specs : tuple
+        The pynwb spec of ``nwb_type`` and of any other ndx-brian2 type the kind
+        writes; the extension generator collects them from the registry.
+    stateful : bool
+        Whether its variables are part of the network's state (not recordings).
+    role : str
+        What ``brian2nwb info`` lists it as: "group", "synapses", "input", "monitor"
+        (several roles comma-separated) or "".
+    check : callable or None
+        ``check(description, model, checker) -> None``: kind-specific checks of a
+        description read from a file (raise `UnsafeModelError`), after the generic
+        ones; ``checker`` is the model's `safety.CodeChecker`.
+    to_nwb, from_nwb : callable or None
+        ``to_nwb(description, nwbfile) -> (attrs, tables)`` adjusts what is written
+        (e.g. a link instead of a table); ``from_nwb(container, attrs, tables)``
+        undoes it when reading.
+    names : frozenset of str
+        Variables its objects have beyond those their equations declare (e.g. a
+        SpatialNeuron's ``v``, ``area``, ``distance``), which model code may use.
+    flags : frozenset of str
+        Equation flags its equations may carry besides the common ones (e.g. a
+        SpatialNeuron's ``point current``).
+    unsupported : str or None
+        Why objects of this kind cannot be written; they are named in a warning.
+    """
+
+    name: str
+    describe: Callable | None = None
+    build: Callable | None = None
+    stage: int = GROUPS
+    results: Callable | None = None
+    nwb_type: str | None = None
+    specs: tuple = ()
+    stateful: bool = False
+    role: str = ""
+    check: Callable | None = None
+    to_nwb: Callable | None = None
+    from_nwb: Callable | None = None
+    names: frozenset = frozenset()
+    flags: frozenset = frozenset()
+    unsupported: str | None = None

@@ -1,0 +1,64 @@
+"""``EventMonitor`` (custom events): an `EventMonitorTable` (a core ``EventsTable``) in ``/events``."""
+
+from __future__ import annotations
+
+import numpy as np
+from brian2 import EventMonitor
+from hdmf.common import VectorData
+from pynwb import NWBFile
+from pynwb.event import TimestampVectorData
+from pynwb.spec import NWBGroupSpec
+
+from ..datasets import StorageOptions
+from ..extension import nwb_class
+from ..kind import MONITORS, Kind
+from ..spec_types import name_attribute, neuron_index_column
+from .monitor import MONITOR, MONITOR_SPEC
+from .spikemonitor import recorded_values, value_column
+
+_EVENTS_RESERVED = {"id", "timestamp", "duration", "annotation", "neuron_index"}
+
+
+def write_event_monitors(monitors: list[EventMonitor], nwbfile: NWBFile, storage: StorageOptions) -> list[str]:
+    """Each EventMonitor becomes an `EventMonitorTable` in ``nwbfile.events``, one row per event."""
+    left_out = []
+    for monitor in monitors:
+        if not monitor.record:
+            left_out.append(f"{monitor.name} (EventMonitor with record=False keeps only counts)")
+            continue
+        columns = [
+            TimestampVectorData(name="timestamp", description="Time of the event in seconds.",
+                                data=storage.wrap(recorded_values(monitor, "t"), times=True),
+                                resolution=float(monitor.clock.dt_)),
+            VectorData(name="neuron_index", description="Index of the element in the monitored group.",
+                       data=storage.wrap(recorded_values(monitor, "i").astype(np.int64))),
+        ]
+        for variable in sorted(monitor.record_variables - {"i", "t"}):
+            name = variable if variable not in _EVENTS_RESERVED else f"{variable}_at_event"
+            columns.append(value_column(name, f"'{variable}' at each event", recorded_values(monitor, variable),
+                                        monitor.variables[variable], storage))
+        nwbfile.add_events_table(nwb_class("EventMonitorTable")(
+            name=monitor.name,
+            description=f"Events '{monitor.event}' of the Brian2 group '{monitor.source.name}', recorded by the "
+                        f"EventMonitor '{monitor.name}'.",
+            monitor=monitor.name, source=monitor.source.name, event=monitor.event,
+            columns=columns,
+        ))
+    return left_out
+
+
+TABLE_SPEC = NWBGroupSpec(
+    neurodata_type_def="EventMonitorTable",
+    neurodata_type_inc="EventsTable",
+    doc=("The events recorded by a Brian2 EventMonitor, one row per event: time, index of the element "
+         "in the monitored group, and the variables recorded at the event."),
+    datasets=[neuron_index_column("Index in the monitored group of the element that emitted the event.")],
+    attributes=[
+        name_attribute("monitor", "Brian2 EventMonitor"),
+        name_attribute("source", "monitored Brian2 group"),
+        name_attribute("event", "Brian2 event that was monitored"),
+    ],
+)
+
+KIND = Kind("EventMonitor", stage=MONITORS, results=write_event_monitors, specs=(TABLE_SPEC, MONITOR_SPEC),
+            **MONITOR)

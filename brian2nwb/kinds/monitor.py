@@ -1,0 +1,67 @@
+"""What the four monitor kinds share: their description (`MonitorModel`: source, event, recorded
+variables and indices) and how they are rebuilt. Their results are written by their own modules."""
+
+from __future__ import annotations
+
+import numpy as np
+from brian2 import EventMonitor, PopulationRateMonitor, SpikeMonitor, StateMonitor
+
+from ..build import BuildContext
+from ..describe import ObjectDescription
+from ..spec_types import bool_attribute, model_type, text_attribute
+
+
+def describe(monitor, initial: dict | None) -> ObjectDescription:
+    kind = type(monitor).__name__
+    attrs = {"source": monitor.source.name, "clock": monitor.clock.name}
+    tables = {}
+    if isinstance(monitor, EventMonitor):
+        attrs["event"] = monitor.event
+        attrs["record"] = bool(monitor.record)
+        attrs["variables"] = sorted(monitor.record_variables - {"i", "t"})
+    elif isinstance(monitor, StateMonitor):
+        attrs["variables"] = list(monitor.record_variables)
+        attrs["record"] = bool(monitor.record_all)
+        tables["recorded"] = {"index": np.asarray(monitor.record, dtype=np.int64)}
+    return ObjectDescription(kind, monitor.name, attrs, tables)
+
+
+def build(description: ObjectDescription, context: BuildContext):
+    attrs, kind = description.attrs, description.kind
+    source = context.objects[attrs["source"]]
+    variables = list(attrs.get("variables", []))
+    clock = context.clock(attrs.get("clock"))
+    if kind == "SpikeMonitor":
+        return SpikeMonitor(source, variables=variables or None, record=attrs.get("record", True),
+                            name=description.name)
+    if kind == "EventMonitor":
+        return EventMonitor(source, attrs["event"], variables=variables or None, record=attrs.get("record", True),
+                            name=description.name)
+    if kind == "StateMonitor":
+        record = True if attrs.get("record") else np.asarray(description.tables["recorded"]["index"])
+        return StateMonitor(source, variables, record=record, clock=clock, name=description.name)
+    return PopulationRateMonitor(source, name=description.name)
+
+
+def to_nwb(description: ObjectDescription, nwbfile) -> tuple[dict, dict]:
+    """One ndx-brian2 type for all monitors; the kind is an attribute."""
+    return dict(description.attrs, kind=description.kind), description.tables
+
+
+def from_nwb(container, attrs: dict, tables: dict) -> None:
+    if isinstance(attrs.get("variables"), str):
+        attrs["variables"] = [v.strip() for v in attrs["variables"].split(",") if v.strip()]
+
+
+MONITOR_SPEC = model_type("MonitorModel", "A Brian2 monitor (its recordings are in /units, /events or /acquisition).", [
+    text_attribute("kind", "SpikeMonitor, EventMonitor, StateMonitor or PopulationRateMonitor."),
+    text_attribute("source", "Name of the monitored group."),
+    text_attribute("event", "Name of the monitored event.", required=False),
+    text_attribute("variables", "Recorded variables, comma-separated.", required=False),
+    bool_attribute("record", "SpikeMonitor/EventMonitor: whether spikes were recorded; StateMonitor: whether all "
+                             "indices were.", required=False),
+])
+
+#: The keyword arguments of every monitor's `Kind`.
+MONITOR = dict(describe=describe, build=build, nwb_type="MonitorModel", role="monitor", to_nwb=to_nwb,
+               from_nwb=from_nwb)

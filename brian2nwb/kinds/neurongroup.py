@@ -1,0 +1,60 @@
+"""``NeuronGroup``: equations, threshold, reset, refractoriness, custom events, state."""
+
+from __future__ import annotations
+
+from brian2 import NeuronGroup
+
+from ..build import (
+    BuildContext,
+    build_group_parts,
+    custom_events,
+    dtype_argument,
+    method_argument,
+    refractory_argument,
+)
+from ..describe import ObjectDescription, group_tables, method_used
+from ..equations import equations_text
+from ..kind import GROUPS, Kind
+from ..spec_types import GROUP_TABLES_DOC, group_model_attributes, model_type
+
+
+def group_attrs(group) -> dict:
+    """Size, equations (as the user gave them), method, clock, threshold, reset and refractoriness."""
+    attrs = {"N": len(group), "model": equations_text(group.user_equations.ordered),
+             "method": method_used(group.state_updater), "clock": group.clock.name}
+    if "spike" in group.events:
+        attrs["threshold"] = group.events["spike"]
+    if "spike" in group.event_codes:
+        attrs["reset"] = group.event_codes["spike"]
+    refractory = group._refractory
+    if isinstance(refractory, str):
+        attrs["refractory"] = refractory
+    elif refractory is not False and refractory is not None:
+        attrs["refractory_time"] = float(refractory)
+    return attrs
+
+
+def describe(group, initial: dict | None) -> ObjectDescription:
+    return ObjectDescription("NeuronGroup", group.name, group_attrs(group), group_tables(group, len(group), initial))
+
+
+def group_arguments(description: ObjectDescription, context: BuildContext) -> dict:
+    """The keyword arguments a NeuronGroup (or subclass) is rebuilt with."""
+    attrs, tables = description.attrs, description.tables
+    return dict(model=attrs["model"], method=method_argument(attrs["method"]), threshold=attrs.get("threshold"),
+                reset=attrs.get("reset"), refractory=refractory_argument(attrs), events=custom_events(tables),
+                namespace=context.namespace(description.name), clock=context.clock(attrs.get("clock")),
+                dtype=dtype_argument(tables), name=description.name)
+
+
+def build(description: ObjectDescription, context: BuildContext) -> NeuronGroup:
+    group = NeuronGroup(description.attrs["N"], **group_arguments(description, context))
+    build_group_parts(group, description.tables, context)
+    return group
+
+
+SPEC = model_type("NeuronGroupModel", "A Brian2 NeuronGroup. " + GROUP_TABLES_DOC,
+                  group_model_attributes("neurons"))
+
+KIND = Kind("NeuronGroup", describe=describe, build=build, stage=GROUPS, nwb_type="NeuronGroupModel", specs=(SPEC,),
+            stateful=True, role="group")

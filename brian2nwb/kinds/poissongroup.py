@@ -1,0 +1,40 @@
+"""``PoissonGroup``: independent Poisson spike trains, rates as an expression or a state variable; with
+``from_nwb(replay=[...])`` rebuilt as a SpikeGeneratorGroup that plays back its recorded spikes."""
+
+from __future__ import annotations
+
+from brian2 import Hz, PoissonGroup, SpikeGeneratorGroup, second
+
+from ..build import BuildContext, build_group_parts
+from ..describe import ObjectDescription, group_tables
+from ..kind import GROUPS, Kind
+from ..spec_types import CODE, GROUP_TABLES_DOC, int_attribute, model_type, text_attribute
+
+
+def describe(group, initial: dict | None) -> ObjectDescription:
+    attrs = {"N": len(group), "clock": group.clock.name}
+    if isinstance(group._rates, str):
+        attrs["rates"] = group._rates
+    return ObjectDescription("PoissonGroup", group.name, attrs, group_tables(group, len(group), initial))
+
+
+def build(description: ObjectDescription, context: BuildContext):
+    attrs = description.attrs
+    clock = context.clock(attrs.get("clock"))
+    if description.name in context.replay:
+        indices, times = context.replay[description.name]
+        return SpikeGeneratorGroup(attrs["N"], indices, times * second, clock=clock, name=description.name)
+    group = PoissonGroup(attrs["N"], attrs.get("rates", 0 * Hz), clock=clock,
+                         namespace=context.namespace(description.name), name=description.name)
+    build_group_parts(group, description.tables, context)
+    return group
+
+
+SPEC = model_type("PoissonGroupModel", "A Brian2 PoissonGroup; rates as an expression or in the state table. "
+                  + GROUP_TABLES_DOC, [
+    int_attribute("N", "Number of neurons."),
+    text_attribute("rates", f"Rates as an expression ({CODE}).", required=False),
+])
+
+KIND = Kind("PoissonGroup", describe=describe, build=build, stage=GROUPS, nwb_type="PoissonGroupModel",
+            specs=(SPEC,), stateful=True, role="group,input")

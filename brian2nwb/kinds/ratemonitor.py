@@ -1,0 +1,35 @@
+"""``PopulationRateMonitor``: a ``TimeSeries`` in hertz in ``/acquisition``."""
+
+from __future__ import annotations
+
+import numpy as np
+from brian2 import PopulationRateMonitor
+from pynwb import NWBFile, TimeSeries
+
+from ..datasets import StorageOptions, sampling
+from ..kind import MONITORS, Kind
+from .monitor import MONITOR, MONITOR_SPEC
+
+
+def write_population_rates(monitors: list[PopulationRateMonitor], nwbfile: NWBFile,
+                           storage: StorageOptions) -> list[str]:
+    """Each PopulationRateMonitor as a ``TimeSeries`` in hertz named after the monitor."""
+    left_out = []
+    for monitor in monitors:
+        times = np.asarray(monitor.variables["t"].get_value())
+        if len(times) == 0:
+            left_out.append(f"{monitor.name} (PopulationRateMonitor recorded no samples)")
+            continue
+        nwbfile.add_acquisition(TimeSeries(
+            name=monitor.name,
+            description=f"Population rate of the Brian2 group '{monitor.source.name}' (spikes per neuron per "
+                        f"second in each time step, unsmoothed), recorded by the PopulationRateMonitor.",
+            data=storage.wrap(np.asarray(monitor.variables["rate"].get_value())),
+            unit="hertz",
+            **sampling(times, float(monitor.clock.dt_)),
+        ))
+    return left_out
+
+
+KIND = Kind("PopulationRateMonitor", stage=MONITORS, results=write_population_rates, specs=(MONITOR_SPEC,),
+            **MONITOR)

@@ -1,0 +1,50 @@
+"""``Subgroup`` (``group[a:b]``, also the sections of a SpatialNeuron): a view of neurons ``start`` to
+``stop - 1`` of its source group, with its own ``run_regularly`` operations."""
+
+from __future__ import annotations
+
+from brian2.groups.subgroup import Subgroup
+
+from ..build import BuildContext, build_group_parts
+from ..describe import ObjectDescription, regular_operations
+from ..kind import VIEWS, Kind
+from ..safety import UnsafeModelError
+from ..spec_types import int_attribute, model_type, text_attribute
+
+
+def describe(subgroup, initial: dict | None) -> ObjectDescription:
+    tables = {}
+    regular = regular_operations(subgroup)
+    if regular:
+        tables["run_regularly"] = {"operation": [o.name for o in regular], "code": [o.abstract_code for o in regular]}
+    return ObjectDescription("Subgroup", subgroup.name, {"source": subgroup.source.name,
+                                                         "start": int(subgroup.start), "stop": int(subgroup.stop)},
+                             tables)
+
+
+def build(description: ObjectDescription, context: BuildContext) -> Subgroup:
+    attrs = description.attrs
+    subgroup = Subgroup(context.objects[attrs["source"]], attrs["start"], attrs["stop"], name=description.name)
+    build_group_parts(subgroup, description.tables, context)
+    return subgroup
+
+
+def check(description: ObjectDescription, model, checker) -> None:
+    attrs = description.attrs
+    start, stop = int(attrs["start"]), int(attrs["stop"])
+    source = next((d for d in model.objects if d.name == attrs["source"]), None)
+    source_size = source.attrs.get("N") if source is not None else None
+    if not 0 <= start <= stop or (source_size is not None and stop > int(source_size)):
+        raise UnsafeModelError(f"'{description.name}': neurons {start} to {stop} are not part of "
+                               f"'{attrs['source']}'.")
+
+
+SPEC = model_type("SubgroupModel", "A Brian2 Subgroup: neurons start to stop-1 of its source group; "
+                                   "'run_regularly' holds its own operations.", [
+    text_attribute("source", "Name of the group it is part of."),
+    int_attribute("start", "Index of its first neuron in the source group."),
+    int_attribute("stop", "Index after its last neuron in the source group."),
+])
+
+KIND = Kind("Subgroup", describe=describe, build=build, stage=VIEWS, nwb_type="SubgroupModel", specs=(SPEC,),
+            role="group", check=check)

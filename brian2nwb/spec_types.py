@@ -1,0 +1,77 @@
+"""Building blocks of the ndx-brian2 spec, shared by the extension generator and the kinds.
+
+Each kind module declares the ndx-brian2 types it writes with these helpers;
+``extensions/ndx-brian2/create_extension_spec.py`` collects them through the
+registry and writes the YAML that ``brian2nwb/spec`` ships.
+"""
+
+from __future__ import annotations
+
+from pynwb.spec import NWBAttributeSpec, NWBDatasetSpec, NWBGroupSpec, NWBLinkSpec
+
+DIMENSIONS_DOC = (
+    "Physical dimension as the exponents of the 7 SI base units, in the order metre, "
+    "kilogram, second, ampere, kelvin, mole, candela (all zero for dimensionless). "
+    "The values are stored in these SI base units."
+)
+
+#: Brian2 model code is abstract code, not Python.
+CODE = "Brian2 model code (abstract code, not Python)"
+
+#: What the tables that every group-like kind may hold mean.
+GROUP_TABLES_DOC = ("Tables: 'final_state'/'initial_state' (one row per element), 'final_shared_state'/"
+                    "'initial_shared_state', 'dtypes', 'events', 'run_regularly', 'links'.")
+
+
+def dimensions_attribute(required: bool = True, name: str = "dimensions") -> NWBAttributeSpec:
+    return NWBAttributeSpec(name=name, doc=DIMENSIONS_DOC, dtype="float64", shape=[7], dims=["base_unit"],
+                            required=required)
+
+
+def text_attribute(name: str, doc: str, required: bool = True) -> NWBAttributeSpec:
+    return NWBAttributeSpec(name=name, doc=doc, dtype="text", required=required)
+
+
+def int_attribute(name: str, doc: str, required: bool = True) -> NWBAttributeSpec:
+    # int32: Brian2 indexes with 32-bit integers, and readers give back plain ints that int32 accepts
+    return NWBAttributeSpec(name=name, doc=doc, dtype="int32", required=required)
+
+
+def float_attribute(name: str, doc: str, required: bool = True) -> NWBAttributeSpec:
+    return NWBAttributeSpec(name=name, doc=doc, dtype="float64", required=required)
+
+
+def bool_attribute(name: str, doc: str, required: bool = True) -> NWBAttributeSpec:
+    return NWBAttributeSpec(name=name, doc=doc, dtype="bool", required=required)
+
+
+def name_attribute(name: str, what: str) -> NWBAttributeSpec:
+    return NWBAttributeSpec(name=name, doc=f"Name of the {what}.", dtype="text")
+
+
+def neuron_index_column(doc: str) -> NWBDatasetSpec:
+    return NWBDatasetSpec(name="neuron_index", neurodata_type_inc="VectorData", dtype="int64", doc=doc)
+
+
+def model_type(name: str, doc: str, attributes: list, links: list | None = None) -> NWBGroupSpec:
+    """An ndx-brian2 type for the description of one object kind (a `Brian2ObjectModel`)."""
+    return NWBGroupSpec(neurodata_type_def=name, neurodata_type_inc="Brian2ObjectModel", doc=doc,
+                        attributes=attributes, links=links or [])
+
+
+def link(name: str, target_type: str, doc: str) -> NWBLinkSpec:
+    return NWBLinkSpec(name=name, target_type=target_type, doc=doc)
+
+
+def group_model_attributes(what: str) -> list:
+    """Attributes of kinds built like a NeuronGroup (equations, threshold, reset, refractoriness)."""
+    return [
+        int_attribute("N", f"Number of {what}."),
+        text_attribute("model", "The model equations, one per line, as Brian2 parses them: "
+                                "'lhs = expression : unit (flags)', units as products of SI base units."),
+        text_attribute("method", "The integration method (a name registered with Brian2)."),
+        text_attribute("threshold", f"Threshold condition ({CODE}).", required=False),
+        text_attribute("reset", f"Reset statements ({CODE}).", required=False),
+        text_attribute("refractory", f"Refractoriness as an expression ({CODE}).", required=False),
+        float_attribute("refractory_time", "Refractory period in seconds.", required=False),
+    ]
