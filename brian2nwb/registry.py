@@ -29,6 +29,7 @@ from .kinds import (
     poissongroup,
     poissoninput,
     ratemonitor,
+    spatialneuron,
     spikegenerator,
     spikemonitor,
     statemonitor,
@@ -38,8 +39,7 @@ from .kinds import (
 
 REGISTRY: dict[type, Kind] = {
     NeuronGroup: neurongroup.KIND,
-    SpatialNeuron: Kind("SpatialNeuron", unsupported="multicompartment neurons (SpatialNeuron) are not supported "
-                                                     "yet; monitors recording from it are still written"),
+    SpatialNeuron: spatialneuron.KIND,
     Subgroup: subgroup.KIND,
     PoissonGroup: poissongroup.KIND,
     SpikeGeneratorGroup: spikegenerator.KIND,

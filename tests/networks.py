@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from brian2 import (
     Clock,
+    Cylinder,
     EventMonitor,
     Hz,
     Network,
@@ -13,15 +14,26 @@ from brian2 import (
     PoissonGroup,
     PoissonInput,
     PopulationRateMonitor,
+    Section,
+    Soma,
+    SpatialNeuron,
     SpikeGeneratorGroup,
     SpikeMonitor,
     StateMonitor,
     Synapses,
     TimedArray,
+    cm,
     linked_var,
+    msiemens,
     mV,
     ms,
+    nA,
+    nS,
+    ohm,
     pF,
+    siemens,
+    uF,
+    um,
 )
 
 import brian2nwb
@@ -167,6 +179,53 @@ def two_runs() -> Network:
     return net
 
 
+def branched_cell() -> Network:
+    """A SpatialNeuron with a branched morphology (soma; a dendrite with two children, one of them given by
+    coordinates and one with tapering diameters; an axon), Hodgkin-Huxley channels, a synaptic point current
+    on a dendritic branch driven by spike trains, and a threshold at the soma."""
+    morphology = Soma(diameter=25 * um)
+    morphology.dendrite = Cylinder(diameter=2 * um, length=120 * um, n=4)
+    morphology.dendrite.left = Section(diameter=[1.5, 1.2, 0.9] * um, length=[40, 45] * um, n=2)
+    morphology.dendrite.right = Cylinder(diameter=1 * um, n=3, x=[0, 50] * um, y=[0, 30] * um)
+    morphology.axon = Cylinder(diameter=1 * um, length=300 * um, n=8)
+    equations = """Im = gl * (El - v) + gNa * m**3 * h * (ENa - v) + g_K * (EK - v) : amp/meter**2
+                   g_K = gK * n**4 : siemens/meter**2 (constant over dt)
+                   I_syn = g_syn * (E_syn - v) : amp (point current)
+                   I_inj : amp (point current)
+                   dg_syn/dt = -g_syn / (3 * ms) : siemens
+                   dm/dt = alpham * (1 - m) - betam * m : 1
+                   dn/dt = alphan * (1 - n) - betan * n : 1
+                   dh/dt = alphah * (1 - h) - betah * h : 1
+                   alpham = (0.1/mV) * 10*mV / exprel((-v + 25*mV + El) / (10*mV)) / ms : Hz
+                   betam = 4 * exp((El - v) / (18*mV)) / ms : Hz
+                   alphah = 0.07 * exp((El - v) / (20*mV)) / ms : Hz
+                   betah = 1 / (exp((-v + 30*mV + El) / (10*mV)) + 1) / ms : Hz
+                   alphan = (0.01/mV) * 10*mV / exprel((-v + 10*mV + El) / (10*mV)) / ms : Hz
+                   betan = 0.125 * exp((El - v) / (80*mV)) / ms : Hz
+                   gNa : siemens/meter**2
+                   gK : siemens/meter**2"""
+    neuron = SpatialNeuron(morphology, equations, Cm=1 * uF / cm**2, Ri=100 * ohm * cm, threshold="v > -20 * mV",
+                           threshold_location=0, refractory="v > -30 * mV", method="exponential_euler",
+                           namespace={"El": -65 * mV, "ENa": 50 * mV, "EK": -77 * mV, "gl": 0.3 * msiemens / cm**2,
+                                      "E_syn": 0 * mV},
+                           name="cell")
+    neuron.v = -65 * mV
+    neuron.m, neuron.n, neuron.h = 0.05, 0.32, 0.6
+    neuron.gNa = 120 * msiemens / cm**2
+    neuron.gK = 36 * msiemens / cm**2
+    neuron.dendrite.gNa = 0 * siemens / cm**2
+    neuron.I_inj[0] = 1 * nA
+    inputs = SpikeGeneratorGroup(3, [0, 1, 2] * 4, [2, 3, 4, 8, 9, 10, 14, 15, 16, 20, 21, 22] * ms, name="inputs")
+    synapses = Synapses(inputs, neuron.dendrite.left, "w : siemens", on_pre="g_syn += w", name="synapses")
+    synapses.connect(i=[0, 1, 2], j=[0, 1, 1])
+    synapses.w = [20, 30, 40] * nS
+    net = Network(neuron, inputs, synapses, SpikeMonitor(neuron, name="spikes"),
+                  StateMonitor(neuron, ["v", "m"], record=[0, 1, 5, 7], name="trace"))
+    brian2nwb.snapshot(net, seed=17)
+    net.run(25 * ms)
+    return net
+
+
 def short_term_plasticity() -> Network:
     """Tsodyks-Markram synapses whose pathway code assigns a temporary and carries comments, a
     '(constant over dt)' subexpression in the synapses, and a run_regularly operation on the synapses."""
@@ -224,6 +283,6 @@ def linked_everywhere() -> Network:
     return net
 
 
-NETWORKS = {f.__name__: f for f in (ei_random, stdp, sparse_poisson_input, sde, kitchen_sink, two_runs,
+NETWORKS = {f.__name__: f for f in (ei_random, stdp, sparse_poisson_input, sde, kitchen_sink, two_runs, branched_cell,
                                                short_term_plasticity, linked_everywhere)}
 

@@ -14,7 +14,7 @@ import pytest
 from brian2 import Network, NetworkOperation, NeuronGroup, SpikeMonitor, StateMonitor, ms, run
 
 import brian2nwb
-from helpers import SUBJECT, by_neuron, check_valid, read_plain, spikes_of
+from helpers import SUBJECT, check_valid, read_plain, spikes_of
 from test_resimulation import resimulate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -178,33 +178,6 @@ def test_readme_example_runs(tmp_path):
     again = subprocess.run([sys.executable, "-m", "brian2nwb.example", str(tmp_path / "example.nwb"),
                             "--target", "numpy"], capture_output=True, text=True, cwd=tmp_path)
     assert again.returncode != 0 and "overwrite" in again.stderr
-
-
-def test_spatial_neuron_is_listed_but_its_spikes_are_written(tmp_path):
-    from brian2 import Cylinder, Soma, SpatialNeuron, cm, msiemens, mV, ohm, uA, uF, um
-
-    morphology = Soma(diameter=30 * um)
-    morphology.dendrite = Cylinder(length=50 * um, diameter=2 * um, n=3)
-    neuron = SpatialNeuron(morphology, "Im = gL * (EL - v) + I_inj : amp/meter**2\n"
-                                       "gL : siemens/meter**2\nEL : volt\nI_inj : amp/meter**2",
-                           threshold="v > -50 * mV", reset="v = -65 * mV", refractory=1 * ms,
-                           Cm=1 * uF / cm**2, Ri=100 * ohm * cm, method="exponential_euler", name="cell")
-    neuron.v = -65 * mV
-    neuron.gL = 0.1 * msiemens / cm**2
-    neuron.EL = -65 * mV
-    neuron.I_inj[0] = 5 * uA / cm**2
-    spikes = SpikeMonitor(neuron, name="cell_spikes")
-    net = Network(neuron, spikes)
-    net.run(20 * ms)
-    with pytest.warns(brian2nwb.Brian2NWBWarning, match="cell \\(SpatialNeuron: multicompartment"):
-        path = brian2nwb.to_nwb(net, tmp_path / "cell.nwb", subject=SUBJECT)
-    data = read_plain(path)
-    assert len(data["units/neuron_index"]) == len(neuron) == 4
-    assert len(spikes.t) > 0
-    index, times, _ = spikes_of(data, "cell_spikes")
-    expected_index, expected_times = by_neuron(spikes.i[:], spikes.t_[:])
-    np.testing.assert_array_equal(index, expected_index)
-    np.testing.assert_array_equal(times, expected_times)
 
 
 def test_readme_loop_runs(tmp_path):
