@@ -8,7 +8,8 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 from .metadata import Brian2NWBWarning  # noqa: E402
-from .reader import RebuiltNetwork, from_nwb  # noqa: E402
+from .reader import from_nwb  # noqa: E402
+from .rebuilt import RebuiltNetwork  # noqa: E402
 from .safety import UnsafeModelError  # noqa: E402
 from .snapshot import snapshot  # noqa: E402
 from .writer import to_nwb  # noqa: E402

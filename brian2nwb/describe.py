@@ -255,14 +255,10 @@ def _identical(a, b) -> bool:
 
 
 def group_tables(group, size: int, initial: dict | None) -> dict:
-    """What any Brian2 group may carry: state, dtypes, custom events, ``run_regularly`` operations and
-    linked variables (tables that would be empty are left out)."""
+    """What any Brian2 group may carry: state, dtypes, ``run_regularly`` operations and linked variables
+    (tables that would be empty are left out)."""
     tables = object_states(group, size, initial)
     tables["dtypes"] = dtypes_table(group)
-    events = [name for name in sorted(getattr(group, "events", {})) if name != "spike"]
-    if events:
-        tables["events"] = {"event": events, "condition": [group.events[e] for e in events],
-                            "code": [getattr(group, "event_codes", {}).get(e, "") for e in events]}
     regular = regular_operations(group)
     if regular:
         tables["run_regularly"] = {"operation": [o.name for o in regular],

@@ -54,6 +54,8 @@ class Kind:
         ``to_nwb(description, nwbfile) -> (attrs, tables)`` adjusts what is written
         (e.g. a link instead of a table); ``from_nwb(container, attrs, tables)``
         undoes it when reading.
+    random : bool
+        Whether its objects draw random numbers whatever their code says.
     names : frozenset of str
         Variables its objects have beyond those their equations declare (e.g. a
         SpatialNeuron's ``v``, ``area``, ``distance``), which model code may use.
@@ -76,6 +78,7 @@ class Kind:
     check: Callable | None = None
     to_nwb: Callable | None = None
     from_nwb: Callable | None = None
+    random: bool = False
     names: frozenset = frozenset()
     flags: frozenset = frozenset()
     unsupported: str | None = None

@@ -113,16 +113,36 @@ def make_nwbfile(view: NetworkView, subject, source_script, metadata: dict) -> N
     return nwbfile
 
 
-def add_run_epochs(nwbfile: NWBFile, starts, durations) -> None:
-    """Each ``run()`` call as a row of the epochs table (bulk: one column each)."""
+def surviving_runs(steps: dict, run_count: int) -> list[int]:
+    """The runs whose results the recording keeps: a ``restore`` takes the network (monitors included)
+    back to a stored state, so the runs since that store leave nothing behind."""
+    if not steps:
+        return list(range(run_count))
+    timeline: list[int] = []
+    stored: dict[str, list[int]] = {}
+    for action, target, run in zip(steps["action"], steps["target"], steps["run"]):
+        if action == "run":
+            timeline.append(int(run))
+        elif action == "store":
+            stored[str(target)] = list(timeline)
+        elif action == "restore":
+            timeline = list(stored.get(str(target), []))
+    return timeline
+
+
+def add_run_epochs(nwbfile: NWBFile, runs: dict, steps: dict | None) -> None:
+    """The runs whose results the file holds (`surviving_runs`), each as a row of the epochs table, in
+    simulated time; every run, those undone by a restore included, is in the model's ``runs`` table."""
     from pynwb.epoch import TimeIntervals
 
-    starts, durations = np.asarray(starts, dtype=np.float64), np.asarray(durations, dtype=np.float64)
-    keep = durations > 0
-    if not keep.any():
+    starts = np.asarray(runs["start_time"], dtype=np.float64)
+    durations = np.asarray(runs["duration"], dtype=np.float64)
+    kept = [k for k in surviving_runs(steps, len(starts)) if durations[k] > 0]
+    if not kept:
         return
-    epochs = TimeIntervals(name="epochs", description="Each run() call of the Brian2 simulation.")
-    for start, duration, k in zip(starts[keep], durations[keep], np.flatnonzero(keep)):
-        epochs.add_interval(start_time=float(start), stop_time=float(start + duration),
+    epochs = TimeIntervals(name="epochs", description="The run() calls of the Brian2 simulation whose results "
+                                                      "this file holds (in simulated time).")
+    for k in kept:
+        epochs.add_interval(start_time=float(starts[k]), stop_time=float(starts[k] + durations[k]),
                             tags=["brian2_run", f"run_{k}"])
     nwbfile.epochs = epochs

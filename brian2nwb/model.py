@@ -1,11 +1,13 @@
-"""The model of a network as a `ModelDescription`: objects, clocks, schedule,
-namespace and runs, from the live network and what `snapshot` recorded."""
+"""The model of a network as a `ModelDescription`: objects, clocks, schedule, namespace, runs and the
+sequence of steps that happened, from the live network and what `snapshot` recorded."""
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 from brian2 import TimedArray
-from brian2.groups.subgroup import Subgroup
+from brian2.core.base import BrianObject
 
 from .describe import ObjectDescription, clocks_table, external_identifiers, namespace_table, schedule_table, \
     state_tables
@@ -13,21 +15,35 @@ from .model_nwb import ModelDescription
 from .network import NetworkView
 from .registry import kind_of
 
+#: Columns of the ``random_states`` table besides the run and its block rows.
+RANDOM_COLUMNS = ("mt_keys", "mt_pos", "has_gauss", "cached_gaussian", "rand_index", "randn_index")
 
-def referenced_subgroups(objects) -> list:
-    """Subgroups that objects connect or watch but that the network does not list."""
-    listed = {id(obj) for obj in objects}
+
+def referenced_objects(objects) -> list:
+    """Objects that the given ones connect, watch, drive or link to but that are not among them
+    (subgroups, groups outside the network), and what those refer to in turn."""
+    listed = {obj.name for obj in objects}  # by name: Brian2 refers to some objects through weak proxies
     found = {}
-    for obj in objects:
-        for attribute in ("source", "target", "_group"):
-            other = getattr(obj, attribute, None)
-            if isinstance(other, Subgroup) and id(other) not in listed:
+    pending = list(objects)
+    while pending:
+        obj = pending.pop()
+        others = [getattr(obj, attribute, None) for attribute in ("source", "target", "_group")]
+        for name in getattr(obj, "_linked_variables", ()):
+            owner = getattr(obj.variables[name], "owner", None)
+            others.append(owner)
+            index = obj.variables.indices[name]
+            if index in obj.variables and getattr(obj.variables[index], "owner", None) is not None:
+                others.append(obj.variables[index].owner)  # the view a link goes through
+        for other in others:
+            if isinstance(other, BrianObject) and other.name not in listed and other.name not in found:
                 found[other.name] = other
+                pending.append(other)
     return [found[name] for name in sorted(found)]
 
 
 def initial_states(view: NetworkView, recorder, net) -> tuple[dict | None, str]:
-    """The state at t=0 and where it came from: the recorder, ``Network.store()``, or none."""
+    """The state of each object when it joined (t=0 for most) and where it came from: the recorder,
+    ``Network.store()`` at t=0, or none."""
     if recorder is not None and recorder.initial_state is not None:
         return recorder.initial_state, "snapshot"
     stored = getattr(net, "_stored_state", {}) or {}
@@ -39,11 +55,12 @@ def initial_states(view: NetworkView, recorder, net) -> tuple[dict | None, str]:
 
 def describe_model(view: NetworkView, recorder, net, timed_array_names: dict) -> tuple[ModelDescription,
                                                                                         list[str]]:
-    """Describe every object of the network; return the description and what was left out."""
+    """Describe every object of the network and what happened to it; return the description and what
+    was left out (for the caller's warning)."""
     initial, initial_source = initial_states(view, recorder, net)
     descriptions: list[ObjectDescription] = []
     left_out = []
-    for obj in list(view.objects) + referenced_subgroups(view.objects):
+    for obj in list(view.objects) + referenced_objects(view.objects):
         found = kind_of(obj)
         if found is None or found[1].describe is None:
             continue
@@ -51,34 +68,90 @@ def describe_model(view: NetworkView, recorder, net, timed_array_names: dict) ->
             descriptions.append(found[1].describe(obj, initial))
         except NotImplementedError as error:
             left_out.append(f"{obj.name} model ({error})")
-
-    runs = {"start_time": [], "duration": [], "seed": []}
-    namespaces = []
-    if recorder is not None and recorder.runs:
-        by_name = {d.name: d for d in descriptions}
-        for k, run in enumerate(recorder.runs):
-            runs["start_time"].append(run.start)
-            runs["duration"].append(run.duration)
-            runs["seed"].append(run.seed)
-            namespaces.append(namespace_table(run.identifiers, k, timed_array_names))
-            for name, (per_element, shared) in run.changes.items():
-                if name in by_name:
-                    by_name[name].tables[f"run_{k}_state"] = per_element
-                    by_name[name].tables[f"run_{k}_shared_state"] = shared
+    recorded = recorder is not None and recorder.runs
+    members = set(recorder.initial_members) if recorded else {obj.name for obj in view.objects}
+    schedule = schedule_table(view)
+    active = recorder.initial_active if recorded else {}
+    schedule["active"] = np.asarray([active.get(name, flag) for name, flag in zip(schedule["object"],
+                                                                                  schedule["active"])], dtype=bool)
+    schedule["member"] = np.asarray([owner in members for owner in schedule["owner"]], dtype=bool)
+    tables = {"clocks": clocks_table(view), "schedule": schedule}
+    if recorded:
+        tables.update(_recorded_tables(recorder, {d.name: d for d in descriptions}, timed_array_names))
     else:
-        runs["start_time"].append(0.0)
-        runs["duration"].append(view.t_end)
-        runs["seed"].append(-1)
-        namespaces.append(namespace_table(external_identifiers(view), 0, timed_array_names))
-    tables = {
-        "clocks": clocks_table(view),
-        "schedule": schedule_table(view),
-        "identifiers": _concatenate(namespaces),
-        "runs": {"start_time": np.asarray(runs["start_time"], dtype=np.float64),
-                 "duration": np.asarray(runs["duration"], dtype=np.float64),
-                 "seed": np.asarray(runs["seed"], dtype=np.int64)},
-    }
+        tables["runs"] = {"start_time": np.zeros(1), "duration": np.asarray([view.t_end], dtype=np.float64),
+                          "seed": np.full(1, -1, dtype=np.int64)}
+        tables["identifiers"] = namespace_table(external_identifiers(view), 0, timed_array_names)
+        if initial_source == "none":
+            left_out.append("the state at t=0 (no brian2nwb.snapshot() before the first run(), and no "
+                            "Network.store() at t=0): from_nwb can only continue from the end, state='final'")
+    left_out.extend(_functions_left_out(tables["identifiers"]))
     return ModelDescription(objects=descriptions, tables=tables, attrs={"initial_state": initial_source}), left_out
+
+
+def _functions_left_out(identifiers: dict) -> list[str]:
+    return [f"the function '{name}' (Python code; pass it back with from_nwb(..., functions={{'{name}': ...}}))"
+            for name, kind in dict.fromkeys(zip(identifiers.get("identifier", []), identifiers.get("kind", [])))
+            if kind == "function"]
+
+
+def _recorded_tables(recorder, by_name: dict, timed_array_names: dict) -> dict:
+    """runs, steps, identifiers and random states; the variables set at each step go to the objects'
+    ``step_<k>_state`` tables."""
+    runs = recorder.runs
+    steps = {"action": [], "target": [], "run": []}
+    for k, step in enumerate(recorder.steps):
+        steps["action"].append(step.action)
+        steps["target"].append(step.target)
+        steps["run"].append(step.run)
+        if step.action == "set" and step.target in by_name:
+            per_element, shared = step.changes
+            by_name[step.target].tables[f"step_{k}_state"] = per_element
+            by_name[step.target].tables[f"step_{k}_shared_state"] = shared
+    steps["run"] = np.asarray(steps["run"], dtype=np.int64)
+    tables = {
+        "runs": {"start_time": np.asarray([r.start for r in runs], dtype=np.float64),
+                 "duration": np.asarray([r.duration for r in runs], dtype=np.float64),
+                 "seed": np.asarray([-1 if r.seed is None else r.seed for r in runs], dtype=np.int64)},
+        "steps": steps,
+        "identifiers": _concatenate([namespace_table(run.identifiers, k, timed_array_names)
+                                     for k, run in enumerate(runs)]),
+    }
+    tables.update(random_state_tables(runs))
+    return tables
+
+
+def random_state_tables(runs) -> dict:
+    """``random_states`` (one row per run whose random state was recorded) and ``random_blocks`` (the
+    Cython blocks of numbers in use at those starts, each stored once)."""
+    rows = {"run": [], **{key: [] for key in RANDOM_COLUMNS}, "rand_block": [], "randn_block": []}
+    blocks: list[np.ndarray] = []
+    seen: dict[str, int] = {}
+    for k, run in enumerate(runs):
+        state = run.random_state
+        if state is None:
+            continue
+        rows["run"].append(k)
+        for key in RANDOM_COLUMNS:
+            rows[key].append(state[key])
+        for kind in ("rand", "randn"):
+            block = state.get(f"{kind}_buffer")
+            if block is None:
+                rows[f"{kind}_block"].append(-1)
+                continue
+            key = hashlib.blake2b(np.ascontiguousarray(block).view(np.uint8), digest_size=16).hexdigest()
+            if key not in seen:
+                seen[key] = len(blocks)
+                blocks.append(block)
+            rows[f"{kind}_block"].append(seen[key])
+    if not rows["run"]:
+        return {}
+    table = {key: np.asarray(values) for key, values in rows.items()}
+    table["mt_keys"] = np.asarray(rows["mt_keys"], dtype=np.uint32).reshape(-1, 624)
+    tables = {"random_states": table}
+    if blocks:
+        tables["random_blocks"] = {"values": np.asarray(blocks, dtype=np.float64)}
+    return tables
 
 
 def earlier_timed_arrays(recorder) -> dict:

@@ -38,11 +38,29 @@ TABLE_DOCS = {
     "dtypes": "Variables whose floating-point type is not float64 (Brian2's dtype argument).",
     "spikes": "Spikes of the SpikeGeneratorGroup.",
     "clocks": "The clocks: name and dt in seconds.",
-    "schedule": "Every object and its parts: owner, kind, clock, when, order and whether it is active.",
+    "schedule": ("Every object and its parts: owner, kind, clock, when, order, whether it was active when it "
+                 "joined the network (later switches are in 'steps'), and whether its owner was in the network at "
+                 "the first run (member; objects that join later have an 'add' step, others are only referred "
+                 "to)."),
     "identifiers": ("External identifiers the code used: constants (value in SI units with dimensions and dtype) "
                   "and TimedArrays (reference: their series in /stimulus), by scope (a group's own "
                   "namespace, or 'run') and run (-1: the group namespace)."),
-    "runs": "Each run() call: start and duration in seconds, and the random seed set before it (-1: none).",
+    "runs": ("Each run() call: start and duration in seconds, and the random seed brian2nwb set before it (-1: "
+             "none; its random state is then in 'random_states')."),
+    "steps": ("What happened to the network, in order: 'run' (the run's row in 'runs'), 'add'/'remove' (an object "
+              "joins or leaves the network), 'activate'/'deactivate' (an object or part is switched on or off), "
+              "'set' (the user set variables of the target; the values are in its 'step_<row>_state' tables), "
+              "'store'/'restore' (the network's state is stored or restored under the target's name)."),
+    "random_states": ("The state of Brian2's random numbers at the start of each run ('run'): numpy's Mersenne "
+                      "Twister (mt_keys, mt_pos, has_gauss, cached_gaussian) and, for the Cython target, the "
+                      "position in the blocks of rand()/randn() numbers in use and their rows in 'random_blocks' "
+                      "(-1: none in use)."),
+    "random_blocks": "Blocks of random numbers the Cython target had drawn ahead (one block per row).",
+    "morphology": ("Sections of the morphology in Brian2's compartment order: kind (Soma, Cylinder, Section), "
+                   "type, parent section row (-1: root), name in the parent, number of compartments n."),
+    "morphology_points": ("Points of the sections, section after section (1 for a Soma, n+1 otherwise): "
+                          "diameter, length of the compartment ending at the point (NaN: none), x, y, z relative "
+                          "to the end of the parent section (NaN: no coordinates)."),
 }
 
 
@@ -85,8 +103,10 @@ def table_to_nwb(name: str, table: Table, storage: StorageOptions) -> DynamicTab
 
 
 def _state_doc(name: str) -> str:
-    if name.startswith("run_"):
-        return f"Variables the user set before run {name.split('_')[1]} (only those that changed)."
+    if name.startswith("step_"):
+        return f"Variables the user set at step {name.split('_')[1]} of 'steps' (only those that changed)."
+    if name.startswith("link_") and name.endswith("_index"):
+        return f"The index array of the linked variable '{name[len('link_'):-len('_index')]}'."
     return name
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 from brian2 import Network, TimedArray
 from brian2.core.base import BrianObject
-from brian2.core.magic import collect, magic_network
+from brian2.core.magic import MagicNetwork, magic_network
 
 
 @dataclass(frozen=True)
@@ -56,34 +57,36 @@ def walk(obj: BrianObject) -> Iterator[BrianObject]:
             yield from walk(contained)
 
 
-def view_network(net: Network | None, level: int = 0) -> NetworkView:
-    """Collect the objects of ``net``, or of the magic network when ``net`` is None.
+def network_time(net: Network) -> float:
+    """The network's time in seconds (after a run that ``stop()`` ended, Brian2 2.9 keeps it as a view)."""
+    return float(np.asarray(net.t_, dtype=np.float64).ravel()[0])
+
+
+def view_network(net: Network | None) -> NetworkView:
+    """Collect the objects of ``net``, or of the current magic simulation when ``net`` is None.
 
     Parameters
     ----------
     net : brian2.Network or None
-        The network that ran. ``None`` means the magic network of plain ``run()``
-        calls; its objects are the Brian2 objects visible in the caller's scope (as
-        for ``run()`` itself) that took part in the last run.
-    level : int
-        How many frames above the caller of this function the user's code is.
+        The network that ran. ``None`` (or Brian2's ``magic_network``) means the
+        simulation of plain ``run()`` calls: every Brian2 object that took part in
+        it and still exists, wherever it is referenced from.
     """
-    if net is not None:
+    if net is not None and not isinstance(net, MagicNetwork):
         if not isinstance(net, Network):
             raise TypeError(
                 f"to_nwb expects a brian2.Network (or None for the network of plain run() calls), "
                 f"not {type(net).__name__}."
             )
-        return NetworkView(name=net.name, t_end=float(net.t_), objects=top_level_objects(net.objects))
-
-    visible = collect(level=level + 1)
-    ran = [obj for obj in visible if obj._network == magic_network.id]
+        return NetworkView(name=net.name, t_end=network_time(net), objects=top_level_objects(net.objects))
+    ran = [obj for obj in (ref() for ref in BrianObject.__instances__())
+           if obj is not None and obj._network is not None and obj._network == magic_network.id]
     if not ran:
         raise ValueError(
-            "No Brian2 objects that took part in a plain run() call are visible here. Call to_nwb(None, ...) "
-            "in the same scope as run(), or create a brian2.Network, run it and pass it: to_nwb(net, path)."
+            "No Brian2 objects took part in a plain run() call. Run the simulation first, or create a "
+            "brian2.Network, run it and pass it: to_nwb(net, path)."
         )
-    return NetworkView(name="magicnetwork", t_end=float(magic_network.t_), objects=top_level_objects(ran))
+    return NetworkView(name="magicnetwork", t_end=network_time(magic_network), objects=top_level_objects(ran))
 
 
 def top_level_objects(objects) -> list:

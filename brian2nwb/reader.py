@@ -4,74 +4,21 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
-from brian2 import Clock, Network, TimedArray, defaultclock, prefs, second, seed
+from brian2 import Clock, defaultclock, prefs, second
 
+from .build import BuildContext, apply_state, quantity
 from .extension import nwb_io
 from .kind import MONITORS
-from .build import BuildContext, apply_state, quantity
+from .kinds.spikemonitor import spikes_by_monitor
 from .metadata import Brian2NWBWarning
 from .model_nwb import ModelDescription, model_from_nwb
 from .network import walk
 from .progress import progress_bar
-from .kinds.spikemonitor import spikes_by_monitor
+from .rebuilt import RebuiltNetwork, membership, recorded_runs, recorded_steps
 from .registry import BY_NAME, BY_NWB_TYPE
 from .safety import check_model
-
-
-@dataclass
-class RecordedRun:
-    """A ``run()`` of the recording, as the rebuilt network replays it."""
-
-    start: float
-    duration: float
-    seed: int | None
-    namespace: dict = field(default_factory=dict)  # the run's namespace
-    group_namespaces: dict = field(default_factory=dict)  # group name -> identifier -> value
-    changes: dict = field(default_factory=dict)  # object name -> (per-element, shared) set before the run
-
-
-class RebuiltNetwork(Network):
-    """A `brian2.Network` rebuilt by `from_nwb`, which knows the recorded runs.
-
-    ``run_recorded()`` replays the remaining recorded runs: their durations,
-    namespaces, random seeds and the values the user set between runs. A plain
-    ``run()`` without ``namespace`` uses the namespace of the next recorded run
-    (or of the last one).
-    """
-
-    def __init__(self, *objects, recorded_runs: list[RecordedRun], group_namespaces: dict, next_run: int,
-                 name: str = "network*"):
-        super().__init__(*objects, name=name)
-        self.recorded_runs = recorded_runs
-        self.next_run = next_run
-        self._group_namespaces = group_namespaces
-
-    def default_namespace(self) -> dict:
-        if not self.recorded_runs:
-            return {}
-        return self.recorded_runs[min(self.next_run, len(self.recorded_runs) - 1)].namespace
-
-    def run(self, duration, report=None, report_period=10 * second, namespace=None, profile=None, level=0):
-        if namespace is None:
-            namespace = self.default_namespace()
-        Network.run(self, duration, report=report, report_period=report_period, namespace=namespace,
-                    profile=profile, level=level + 1)
-
-    def run_recorded(self, report=None) -> None:
-        """Run every recorded run not yet run, as it was recorded."""
-        while self.next_run < len(self.recorded_runs):
-            run = self.recorded_runs[self.next_run]
-            for group, values in run.group_namespaces.items():
-                self._group_namespaces.setdefault(group, {}).update(values)
-            for name, (per_element, shared) in run.changes.items():
-                apply_state(self[name], per_element, shared)
-            if run.seed is not None:
-                seed(run.seed)
-            self.next_run += 1
-            Network.run(self, run.duration * second, namespace=run.namespace, report=report, level=1)
 
 
 def from_nwb(
@@ -125,20 +72,22 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
     model, timed_arrays, replayed = _read(path, list(replay))
     bar.update()
     namespace, functions = dict(namespace or {}), dict(functions or {})
-    extra = _replacements(model, dict(operations or {}))
     check_model(model, BY_NAME, user_identifiers=set(namespace), user_functions=set(functions))
+    extra = _replacements(model, dict(operations or {}), path)
     _warn_about_target(model)
 
-    runs, group_namespaces = _recorded_runs(model, timed_arrays, namespace, functions)
+    runs, group_namespaces = recorded_runs(model, timed_arrays, namespace, functions)
+    steps = recorded_steps(model, runs)
     initial = model.attrs.get("initial_state", "none")
     if state == "initial" and initial == "none":
         raise ValueError(
             f"{path} holds no state at t=0, so the recording cannot be re-run from its start. Call "
-            "brian2nwb.snapshot(net, seed=...) before the first run() (or net.store() at t=0) when simulating. "
+            "brian2nwb.snapshot(net) before the first run() (or net.store() at t=0) when simulating. "
             "from_nwb(path, state='final') continues from the end of the recording instead.")
-    if state == "initial" and any(run.seed is None for run in runs) and _uses_randomness(model):
-        warnings.warn(f"{path} was recorded without brian2nwb.snapshot(), so its random numbers were not "
-                      "seeded: the stochastic parts of the re-run will differ from the recording.",
+    if (state == "initial" and any(run.seed is None and run.random_state is None for run in runs)
+            and _uses_randomness(model)):
+        warnings.warn(f"{path} was recorded without brian2nwb.snapshot(), so the state of its random numbers "
+                      "is unknown: the stochastic parts of the re-run will differ from the recording.",
                       Brian2NWBWarning, stacklevel=3)
     context = _context(model, group_namespaces, replayed)
     bar.update()
@@ -160,9 +109,13 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
             shared = description.tables.get("initial_shared_state", {})
         if per_element or shared:
             apply_state(context.objects[description.name], per_element, shared)
-    _apply_schedule(context)
-    net = RebuiltNetwork(*context.objects.values(), *extra, recorded_runs=runs, group_namespaces=group_namespaces,
-                         next_run=0 if state == "initial" else len(runs),
+    played = 0 if state == "initial" else len(steps)
+    _apply_schedule(context, steps[:played])
+    members = membership(model, steps, played)
+    net = RebuiltNetwork(*(obj for name, obj in context.objects.items() if name in members), *extra,
+                         recorded_runs=runs, recorded_steps=steps, group_namespaces=group_namespaces,
+                         next_step=played, waiting={name: obj for name, obj in context.objects.items()
+                                                    if name not in members},
                          name=model.attrs.get("network", "network"))
     if state == "final":
         net.t_ = float(model.attrs["t_end"])
@@ -170,8 +123,8 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
     return net
 
 
-def _replacements(model: ModelDescription, operations: dict) -> list:
-    """The user's replacements for recorded objects that a file cannot hold; an error for any missing."""
+def _replacements(model: ModelDescription, operations: dict, path) -> list:
+    """The user's replacements for recorded objects that a file cannot hold; a warning names those missing."""
     schedule = model.tables.get("schedule", {})
     missing = []
     for name, owner, kind in zip(schedule.get("object", []), schedule.get("owner", []), schedule.get("kind", [])):
@@ -179,8 +132,10 @@ def _replacements(model: ModelDescription, operations: dict) -> list:
             continue
         missing.append(f"{kind} '{name}'")
     if missing:
-        raise ValueError("The recording had " + ", ".join(missing) + ", which a file cannot hold. Pass "
-                         "replacements as from_nwb(..., operations={name: object}).")
+        warnings.warn(f"{path}: the recording had " + ", ".join(missing) + ", which a file cannot hold (Python "
+                      "code); the rebuilt network runs without it, so a re-run is exact only if it did not change "
+                      "the simulation (stop() is fine: runs keep their recorded durations). Pass replacements as "
+                      "from_nwb(..., operations={name: object}).", Brian2NWBWarning, stacklevel=4)
     return list(operations.values())
 
 
@@ -189,7 +144,7 @@ def _uses_randomness(model: ModelDescription) -> bool:
     import re
 
     for description in model.objects:
-        if description.kind in ("PoissonGroup", "PoissonInput"):
+        if BY_NAME[description.kind].random:
             return True
         texts = [str(v) for v in description.attrs.values() if isinstance(v, str)]
         texts += [str(v) for table in description.tables.values() for key in ("code", "condition")
@@ -239,58 +194,6 @@ def _warn_about_target(model: ModelDescription) -> None:
                       "re-run.", Brian2NWBWarning, stacklevel=4)
 
 
-def _value(row: dict, timed_arrays: dict, functions: dict):
-    if row["kind"] == "constant":
-        if row["dtype"].startswith("int"):
-            return int(row["value"])
-        if row["dtype"] == "bool":
-            return bool(row["value"])
-        return quantity(float(row["value"]), row["dimensions"])
-    if row["kind"] == "timed_array":
-        return TimedArray(timed_arrays[row["reference"]], dt=float(row["value"]) * second)
-    if row["identifier"] in functions:
-        return functions[row["identifier"]]
-    raise ValueError(f"The model uses the function '{row['identifier']}', which a file cannot hold; pass it as "
-                     f"from_nwb(..., functions={{'{row['identifier']}': ...}}).")
-
-
-def _recorded_runs(model: ModelDescription, timed_arrays: dict, overrides: dict, functions: dict):
-    table = model.tables.get("identifiers", {})
-    rows = [{key: values[k] for key, values in table.items()} for k in range(len(table.get("identifier", [])))]
-    built_arrays: dict = {}
-    runs_table = model.tables.get("runs", {})
-    count = len(runs_table.get("start_time", []))
-    runs = []
-    for k in range(count):
-        run = RecordedRun(start=float(runs_table["start_time"][k]), duration=float(runs_table["duration"][k]),
-                          seed=None if runs_table["seed"][k] < 0 else int(runs_table["seed"][k]))
-        for row in rows:
-            if row["run"] != k:
-                continue
-            key = (row["kind"], row["reference"], row["value"]) if row["kind"] == "timed_array" else None
-            if key is not None and key in built_arrays:
-                value = built_arrays[key]  # one TimedArray object, as in the recording
-            else:
-                value = _value(row, timed_arrays, functions)
-                if key is not None:
-                    built_arrays[key] = value
-            target = run.namespace if row["scope"] == "run" else run.group_namespaces.setdefault(row["scope"], {})
-            target[row["identifier"]] = value
-        run.namespace.update(overrides)
-        for values in run.group_namespaces.values():
-            values.update({k: v for k, v in overrides.items() if k in values})
-        runs.append(run)
-    for description in model.objects:
-        run_changes = [name for name in description.tables if name.startswith("run_") and
-                       name.endswith("_state") and not name.endswith("_shared_state")]
-        for name in run_changes:
-            k = int(name.split("_")[1])
-            shared = description.tables.get(f"run_{k}_shared_state", {})
-            runs[k].changes[description.name] = (description.tables[name], shared)
-    group_namespaces = {group: dict(values) for group, values in (runs[0].group_namespaces.items() if runs else {})}
-    return runs, group_namespaces
-
-
 def _context(model: ModelDescription, group_namespaces: dict, replayed: dict) -> BuildContext:
     clocks_table = model.tables.get("clocks", {})
     clocks = {}
@@ -306,11 +209,16 @@ def _context(model: ModelDescription, group_namespaces: dict, replayed: dict) ->
     return BuildContext(clocks=clocks, namespaces=group_namespaces, schedule=schedule, replay=replayed)
 
 
-def _apply_schedule(context: BuildContext) -> None:
-    for obj in list(context.objects.values()):
-        for part in walk(obj):
-            row = context.schedule.get(part.name)
-            if row is not None:
-                part.when = str(row["when"])
-                part.order = int(row["order"])
-                part.active = bool(row["active"])
+def _apply_schedule(context: BuildContext, steps: list) -> None:
+    """when, order and the active flag each object and part had when it joined, then the flags the
+    given steps switched."""
+    parts = {part.name: part for obj in context.objects.values() for part in walk(obj)}
+    for name, part in parts.items():
+        row = context.schedule.get(name)
+        if row is not None:
+            part.when = str(row["when"])
+            part.order = int(row["order"])
+            part.active = bool(row["active"])
+    for step in steps:
+        if step.action in ("activate", "deactivate") and step.target in parts:
+            parts[step.target].active = step.action == "activate"

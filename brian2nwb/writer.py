@@ -20,7 +20,7 @@ from .progress import progress_bar
 from .network import NetworkView, used_timed_arrays, view_network
 from .registry import BY_NAME, REGISTRY, kind_of
 from .safe_write import atomic_path, check_target
-from .snapshot import RunRecorder
+from .snapshot import RunRecorder, recorder_of
 from .stimulus import write_timed_arrays
 
 
@@ -42,8 +42,8 @@ def to_nwb(
     Parameters
     ----------
     net : brian2.Network or None
-        The network after ``net.run(...)``; None for the network of plain ``run()``
-        calls (then call ``to_nwb`` where ``run()`` was called).
+        The network after ``net.run(...)``; None (or ``magic_network``) for the
+        simulation of plain ``run()`` calls: every object that took part in it.
     path : str or path-like
         The ``.nwb`` file to write. It appears only once complete.
     overwrite : bool
@@ -85,8 +85,8 @@ def to_nwb(
     """
     storage = StorageOptions(compression, compression_opts, backend)
     target = check_target(path, overwrite, folder=backend == "zarr")
-    view = view_network(net, level=1)
-    recorder = next((obj for obj in view.objects if isinstance(obj, RunRecorder)), None)
+    recorder = recorder_of(net)
+    view = recorder.view() if recorder is not None else view_network(net)
     view = replace(view, objects=[obj for obj in view.objects if not isinstance(obj, RunRecorder)])
     with progress_bar(4, f"to_nwb {target.name}", progress) as bar:
         nwbfile = make_nwbfile(view, subject, source_script, metadata)
@@ -101,7 +101,7 @@ def to_nwb(
         simulation = nwbfile.lab_meta_data["brian2"]
         simulation.initial_state = model.attrs["initial_state"]
         model_to_nwb(model, BY_NAME, simulation, storage, nwbfile)
-        add_run_epochs(nwbfile, model.tables["runs"]["start_time"], model.tables["runs"]["duration"])
+        add_run_epochs(nwbfile, model.tables["runs"], model.tables.get("steps"))
         bar.update()
         if left_out:
             warnings.warn("Not written to " + str(target) + ":\n  " + "\n  ".join(left_out), Brian2NWBWarning,
@@ -122,7 +122,9 @@ def write_results(view: NetworkView, nwbfile, storage: StorageOptions) -> list[s
         if found is None:
             left_out.append(f"{obj.name} ({type(obj).__name__}: brian2nwb does not know this kind of object)")
         elif found[1].unsupported:
-            left_out.append(f"{obj.name} ({type(obj).__name__}: {found[1].unsupported})")
+            function = getattr(getattr(obj, "function", None), "__name__", None)  # a NetworkOperation's
+            calls = f"calls {function}(); " if function and function != "<lambda>" else ""
+            left_out.append(f"{obj.name} ({type(obj).__name__}: {calls}{found[1].unsupported})")
         else:
             by_kind[found[0]].append(obj)
     for cls, objects in by_kind.items():

@@ -128,7 +128,8 @@ def sde() -> Network:
 
 def kitchen_sink() -> Network:
     """SpikeGeneratorGroup with period, 1-D and 2-D TimedArrays, heterogeneous delays, two pathways,
-    a summed variable, run_regularly, a custom event, a linked variable and a named clock."""
+    a summed variable, run_regularly, a custom event (with code, an EventMonitor and a pathway on it), a linked
+    variable and a named clock."""
     slow_clock = Clock(dt=0.5 * ms, name="slow_clock")
     drive = TimedArray(np.r_[np.zeros(10), np.linspace(0, 1.5, 40), np.ones(50)], dt=1 * ms)
     pattern = TimedArray(np.random.default_rng(0).uniform(0, 0.3, size=(100, 20)), dt=1 * ms)
@@ -153,7 +154,9 @@ def kitchen_sink() -> Network:
     synapses.w = "0.3 + 0.2 * rand()"
     synapses.pre.delay = "rand() * 3 * ms"
     synapses.late.delay = 4 * ms
-    net = Network(stimulus, neurons, mirror, synapses, SpikeMonitor(neurons, name="spikes"),
+    on_high = Synapses(neurons, mirror, on_pre="u_post += 0.01", on_event="high", name="on_high")
+    on_high.connect(j="i")
+    net = Network(stimulus, neurons, mirror, synapses, on_high, SpikeMonitor(neurons, name="spikes"),
                   SpikeMonitor(stimulus, name="stim_spikes"),
                   EventMonitor(neurons, "high", variables="v", name="high"),
                   StateMonitor(mirror, "u", record=[0, 5], name="mirror_u"),
@@ -283,6 +286,69 @@ def linked_everywhere() -> Network:
     return net
 
 
+def store_restore_loop() -> Network:
+    """The common "restore, change the stimulus, run" loop: noise and Poisson input with the script's own
+    random numbers (no seed given to snapshot), a stored state restored before every trial."""
+    drive = PoissonGroup(20, 100 * Hz, name="drive")
+    cells = NeuronGroup(10, "dv/dt = (stimulus - v) / (10 * ms) + 0.2 * xi / sqrt(ms) : 1\nstimulus : 1 (shared)",
+                        threshold="v > 1", reset="v = 0", method="euler", name="cells")
+    synapses = Synapses(drive, cells, on_pre="v_post += 0.1", delay=1 * ms, name="input")
+    synapses.connect(p=0.3)
+    net = Network(drive, cells, synapses, SpikeMonitor(cells, name="spikes"),
+                  StateMonitor(cells, "v", record=[0], name="trace"))
+    brian2nwb.snapshot(net)
+    net.store("trial_start")
+    for stimulus in (0.6, 0.9, 1.2):
+        net.restore("trial_start")
+        cells.stimulus = stimulus
+        net.run(15 * ms)
+    return net
+
+
+def store_before_snapshot() -> Network:
+    """Network.store() called before snapshot() (the recorder joins later) and restored after two runs."""
+    cells = NeuronGroup(6, "dv/dt = (1.2 - v) / (10 * ms) + 0.1 * xi / sqrt(ms) : 1", threshold="v > 1",
+                        reset="v = 0", method="euler", name="cells")
+    cells.v = "rand()"
+    net = Network(cells, SpikeMonitor(cells, name="spikes"))
+    net.store()
+    cells.v = 0.5  # after the store: the first run starts here, the restores go back to rand()
+    brian2nwb.snapshot(net)
+    net.run(10 * ms)
+    net.run(10 * ms)
+    net.restore()
+    net.run(15 * ms)
+    return net
+
+
+def changed_between_runs() -> Network:
+    """A burn-in run, then a monitor added, a synapse object switched off and on, a shared variable and a
+    per-neuron variable changed, and a monitor removed between runs."""
+    drive = PoissonGroup(15, 80 * Hz, name="drive")
+    cells = NeuronGroup(8, "dv/dt = (gain * I - v) / (10 * ms) : 1\nI : 1\ngain : 1 (shared)", threshold="v > 1",
+                        reset="v = 0", method="exact", name="cells")
+    cells.I = 0.8
+    cells.gain = 1
+    synapses = Synapses(drive, cells, on_pre="v_post += 0.2", name="input")
+    synapses.connect(p=0.4)
+    early = SpikeMonitor(cells, name="early_spikes")
+    net = Network(drive, cells, synapses, early)
+    brian2nwb.snapshot(net, seed=31)
+    net.run(20 * ms)
+    late = SpikeMonitor(cells, name="late_spikes")
+    trace = StateMonitor(cells, "v", record=[1], name="late_trace")
+    net.add(late, trace)
+    cells.gain = 1.5
+    synapses.active = False
+    net.run(15 * ms)
+    synapses.active = True
+    cells.I = "0.5 + 0.1 * i"
+    net.remove(early)
+    net.run(15 * ms)
+    return net
+
+
 NETWORKS = {f.__name__: f for f in (ei_random, stdp, sparse_poisson_input, sde, kitchen_sink, two_runs, branched_cell,
-                                               short_term_plasticity, linked_everywhere)}
+                                               short_term_plasticity, linked_everywhere, store_restore_loop,
+                                               store_before_snapshot, changed_between_runs)}
 

@@ -87,6 +87,7 @@ def small_net():
     group = NeuronGroup(2, "dv/dt = (2 - v) / (10 * ms) : 1", threshold="v > 1", reset="v = 0", method="exact",
                         name="g")
     net = Network(group, SpikeMonitor(group, name="s"))
+    brian2nwb.snapshot(net)
     net.run(10 * ms)
     return net
 
@@ -109,6 +110,14 @@ def test_full_subject_gives_no_warning(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error", brian2nwb.Brian2NWBWarning)
         brian2nwb.to_nwb(small_net(), tmp_path / "a.nwb", subject=SUBJECT)
+
+
+def test_without_snapshot_the_missing_start_is_named(tmp_path):
+    group = NeuronGroup(2, "dv/dt = (2 - v) / (10 * ms) : 1", threshold="v > 1", reset="v = 0", method="exact")
+    net = Network(group)
+    net.run(5 * ms)
+    with pytest.warns(brian2nwb.Brian2NWBWarning, match="the state at t=0 .*snapshot.*state='final'"):
+        brian2nwb.to_nwb(net, tmp_path / "results_only.nwb", subject=SUBJECT)
 
 
 def test_metadata_defaults_and_overrides(tmp_path):

@@ -142,17 +142,20 @@ def test_python_functions_must_be_supplied(tmp_path):
     np.testing.assert_array_equal(rebuilt["spikes"].t_[:], net["spikes"].t_[:])
 
 
-def test_network_operations_must_be_supplied(tmp_path):
+def test_network_operations_are_named_and_can_be_passed_back(tmp_path):
     group = NeuronGroup(2, "v : 1", name="plain")
     calls = []
     operation = NetworkOperation(lambda: calls.append(1), dt=5 * ms, name="python_code")
     net = Network(group, operation)
     brian2nwb.snapshot(net, seed=1)
     net.run(20 * ms)
-    with pytest.warns(brian2nwb.Brian2NWBWarning, match="python_code"):
+    with pytest.warns(brian2nwb.Brian2NWBWarning, match="python_code.*operations="):
         path = brian2nwb.to_nwb(net, tmp_path / "operation.nwb", subject=SUBJECT)
-    with pytest.raises(ValueError, match="NetworkOperation 'python_code'.*operations="):
-        brian2nwb.from_nwb(path)
+    with pytest.warns(brian2nwb.Brian2NWBWarning, match="NetworkOperation 'python_code'.*runs without it.*"
+                                                        "operations="):
+        without = brian2nwb.from_nwb(path)
+    without.run_recorded()
+    assert calls.count(1) == 4 and float(without.t_) == pytest.approx(0.02)
     replacement = NetworkOperation(lambda: calls.append(2), dt=5 * ms, name="python_code")
     rebuilt = brian2nwb.from_nwb(path, operations={"python_code": replacement})
     rebuilt.run_recorded()
@@ -186,7 +189,7 @@ def test_model_is_readable_with_plain_pynwb(tmp_path):
     assert "THRESHOLD v > 1" in output
     assert "'NeuronGroupModel'" in output and "'PoissonGroupModel'" in output and "'SynapsesModel'" in output
     assert f"SYNAPSES {len(net['synapses'])} {[int(i) for i in net['synapses'].i[:5]]}" in output
-    assert "TABLES ['clocks', 'runs', 'schedule']" in output  # no external identifiers: no such table
+    assert "TABLES ['clocks', 'runs', 'schedule', 'steps']" in output  # no external identifiers: no such table
     assert "'seed': [1]" in output
     data = read_plain(path)
     assert data["brian2/codegen_target"] == "numpy"

@@ -47,6 +47,6 @@ def test_resimulation_is_exact_on_numpy(name, tmp_path):
     write_and_resimulate(name, tmp_path, "numpy")
 
 
-@pytest.mark.parametrize("name", ["ei_random", "stdp", "two_runs", "sparse_poisson_input"])
+@pytest.mark.parametrize("name", ["ei_random", "stdp", "two_runs", "sparse_poisson_input", "store_restore_loop"])
 def test_resimulation_is_exact_on_cython(name, tmp_path, cython_target):
     write_and_resimulate(name, tmp_path, "cython")

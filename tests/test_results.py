@@ -68,6 +68,7 @@ def build_rich_network():
         PopulationRateMonitor(exc, name="rate_exc"),
     ]
     net = Network(neurons, exc, inh, slow, stimulus, synapses, *monitors)
+    brian2nwb.snapshot(net)
     net.run(DURATION)
     return net, {"drive": drive, "pattern": pattern}
 

@@ -34,8 +34,18 @@ def group_attrs(group) -> dict:
     return attrs
 
 
+def neuron_tables(group, initial: dict | None) -> dict:
+    """The tables of any group, and its custom events (name, condition, code run on the event)."""
+    tables = group_tables(group, len(group), initial)
+    events = [name for name in sorted(group.events) if name != "spike"]
+    if events:
+        tables["events"] = {"event": events, "condition": [group.events[e] for e in events],
+                            "code": [group.event_codes.get(e, "") for e in events]}
+    return tables
+
+
 def describe(group, initial: dict | None) -> ObjectDescription:
-    return ObjectDescription("NeuronGroup", group.name, group_attrs(group), group_tables(group, len(group), initial))
+    return ObjectDescription("NeuronGroup", group.name, group_attrs(group), neuron_tables(group, initial))
 
 
 def group_arguments(description: ObjectDescription, context: BuildContext) -> dict:

@@ -45,4 +45,4 @@ SPEC = model_type("PoissonInputModel", "A Brian2 PoissonInput.", [
 ])
 
 KIND = Kind("PoissonInput", describe=describe, build=build, stage=CONNECTIONS, nwb_type="PoissonInputModel",
-            specs=(SPEC,), role="input")
+            specs=(SPEC,), role="input", random=True)

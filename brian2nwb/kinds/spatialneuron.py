@@ -27,12 +27,12 @@ from brian2.equations.equations import SUBEXPRESSION, Expression, SingleEquation
 from brian2.spatialneuron.morphology import Cylinder, Morphology, Section, Soma
 
 from ..build import BuildContext, build_group_parts, rows
-from ..describe import ObjectDescription, constant_over_dt_expressions, group_tables
+from ..describe import ObjectDescription, constant_over_dt_expressions
 from ..equations import equations_text
 from ..kind import GROUPS, Kind
 from ..safety import UnsafeModelError, check_name
 from ..spec_types import GROUP_TABLES_DOC, group_model_attributes, model_type
-from .neurongroup import group_arguments, group_attrs
+from .neurongroup import group_arguments, group_attrs, neuron_tables
 
 #: The Brian2 morphology classes a file may name.
 SECTION_KINDS = {"Soma": Soma, "Cylinder": Cylinder, "Section": Section}
@@ -147,7 +147,7 @@ def user_equations(neuron) -> str:
 
 
 def describe(neuron, initial: dict | None) -> ObjectDescription:
-    tables = group_tables(neuron, len(neuron), initial)
+    tables = neuron_tables(neuron, initial)
     tables.update(morphology_tables(neuron.morphology))
     return ObjectDescription("SpatialNeuron", neuron.name, dict(group_attrs(neuron), model=user_equations(neuron)),
                              tables)

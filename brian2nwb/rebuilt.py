@@ -1,0 +1,204 @@
+"""`RebuiltNetwork`: the network `from_nwb` returns, and the recorded sequence it replays.
+
+A recording is a sequence of steps (the ``steps`` table): runs, objects added
+or removed, objects or parts switched on or off, variables the user set, and
+states stored and restored. ``run_recorded()`` plays the steps not played yet,
+so a rebuilt network goes through exactly what the recorded one went through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from brian2 import Network, TimedArray, second, seed
+
+from . import random_state
+from .build import apply_state, quantity, rows
+from .model_nwb import ModelDescription
+from .network import walk
+
+#: What a step may do.
+ACTIONS = ("run", "add", "remove", "activate", "deactivate", "set", "store", "restore")
+
+
+@dataclass
+class RecordedRun:
+    """A ``run()`` of the recording, as the rebuilt network replays it."""
+
+    start: float
+    duration: float
+    seed: int | None
+    random_state: dict | None = None  # the random state at its start, when brian2nwb did not seed it
+    namespace: dict = field(default_factory=dict)  # the run's namespace
+    group_namespaces: dict = field(default_factory=dict)  # group name -> identifier -> value
+
+
+@dataclass
+class RecordedStep:
+    """One step of the recording (see `ACTIONS`): its target object, part or stored state, the run it
+    is, or the (per-element, shared) values it sets."""
+
+    action: str
+    target: str = ""
+    run: int = -1
+    changes: tuple | None = None
+
+
+class RebuiltNetwork(Network):
+    """A `brian2.Network` rebuilt by `from_nwb`, which knows the recorded steps.
+
+    ``run_recorded()`` replays the steps not replayed yet: runs with their
+    durations, namespaces and random states (or seeds), objects added and
+    removed, the values the user set between runs, and stores and restores. A
+    plain ``run()`` without ``namespace`` uses the namespace of the next recorded
+    run (or of the last one).
+
+    Attributes
+    ----------
+    recorded_runs : list of RecordedRun
+    recorded_steps : list of RecordedStep
+    next_step : int
+        The first step ``run_recorded`` will play.
+    """
+
+    def __init__(self, *objects, recorded_runs: list[RecordedRun], recorded_steps: list[RecordedStep],
+                 group_namespaces: dict, next_step: int, waiting: dict, name: str = "network*"):
+        super().__init__(*objects, name=name)
+        self.recorded_runs = recorded_runs
+        self.recorded_steps = recorded_steps
+        self.next_step = next_step
+        self._group_namespaces = group_namespaces
+        self._waiting = dict(waiting)  # objects built but not (yet) in the network, by name
+        self._by_name = {part.name: part for obj in list(objects) + list(waiting.values()) for part in walk(obj)}
+
+    @property
+    def next_run(self) -> int:
+        """The index of the next recorded run ``run_recorded`` will run (``len(recorded_runs)`` if none)."""
+        return next((step.run for step in self.recorded_steps[self.next_step:] if step.action == "run"),
+                    len(self.recorded_runs))
+
+    def default_namespace(self) -> dict:
+        if not self.recorded_runs:
+            return {}
+        return self.recorded_runs[min(self.next_run, len(self.recorded_runs) - 1)].namespace
+
+    def run(self, duration, report=None, report_period=10 * second, namespace=None, profile=None, level=0):
+        if namespace is None:
+            namespace = self.default_namespace()
+        Network.run(self, duration, report=report, report_period=report_period, namespace=namespace,
+                    profile=profile, level=level + 1)
+
+    def run_recorded(self, report=None) -> None:
+        """Replay every recorded step not yet replayed, as it was recorded."""
+        while self.next_step < len(self.recorded_steps):
+            step = self.recorded_steps[self.next_step]
+            self.next_step += 1
+            self._replay(step, report)
+
+    def _replay(self, step: RecordedStep, report) -> None:
+        target = step.target
+        if step.action == "run":
+            run = self.recorded_runs[step.run]
+            for group, values in run.group_namespaces.items():
+                self._group_namespaces.setdefault(group, {}).update(values)
+            if run.seed is not None:
+                seed(run.seed)
+            elif run.random_state is not None:
+                random_state.restore(run.random_state)
+            Network.run(self, run.duration * second, namespace=run.namespace, report=report, level=2)
+        elif step.action == "add":
+            self.add(self._waiting.pop(target))
+        elif step.action == "remove":
+            self.remove(self._by_name[target])
+        elif step.action in ("activate", "deactivate"):
+            self._by_name[target].active = step.action == "activate"
+        elif step.action == "set":
+            apply_state(self._by_name[target], *step.changes)
+        elif step.action == "store":
+            Network.store(self, name=target)
+        elif step.action == "restore":
+            Network.restore(self, name=target)
+
+
+def recorded_runs(model: ModelDescription, timed_arrays: dict, overrides: dict, functions: dict):
+    """The runs of the recording with their namespaces (``overrides`` replace recorded constants) and
+    random states; and the group namespaces of the first run (the dicts groups are built with)."""
+    identifier_rows = rows(model.tables.get("identifiers"))
+    built_arrays: dict = {}
+    runs = []
+    for k, row in enumerate(rows(model.tables.get("runs"))):
+        run = RecordedRun(start=float(row["start_time"]), duration=float(row["duration"]),
+                          seed=None if row["seed"] < 0 else int(row["seed"]))
+        for identifier in identifier_rows:
+            if identifier["run"] != k:
+                continue
+            key = ((identifier["kind"], identifier["reference"], identifier["value"])
+                   if identifier["kind"] == "timed_array" else None)
+            if key is not None and key in built_arrays:
+                value = built_arrays[key]  # one TimedArray object, as in the recording
+            else:
+                value = _value(identifier, timed_arrays, functions)
+                if key is not None:
+                    built_arrays[key] = value
+            scope = identifier["scope"]
+            target = run.namespace if scope == "run" else run.group_namespaces.setdefault(scope, {})
+            target[identifier["identifier"]] = value
+        run.namespace.update(overrides)
+        for values in run.group_namespaces.values():
+            values.update({k: v for k, v in overrides.items() if k in values})
+        runs.append(run)
+    blocks = model.tables.get("random_blocks", {}).get("values")
+    for row in rows(model.tables.get("random_states")):
+        state = {key: row[key] for key in ("mt_keys", "mt_pos", "has_gauss", "cached_gaussian", "rand_index",
+                                           "randn_index")}
+        for kind in ("rand", "randn"):
+            if int(row[f"{kind}_block"]) >= 0:
+                state[f"{kind}_buffer"] = np.asarray(blocks[int(row[f"{kind}_block"])])
+        runs[int(row["run"])].random_state = state
+    group_namespaces = {group: dict(values) for group, values in (runs[0].group_namespaces.items() if runs else {})}
+    return runs, group_namespaces
+
+
+def recorded_steps(model: ModelDescription, runs: list[RecordedRun]) -> list[RecordedStep]:
+    """The steps of the recording, with the values each ``set`` step sets (a recording without a ``steps``
+    table is its runs, one after the other)."""
+    table = model.tables.get("steps")
+    if not table:
+        return [RecordedStep("run", run=k) for k in range(len(runs))]
+    steps = [RecordedStep(str(row["action"]), str(row["target"]), int(row["run"])) for row in rows(table)]
+    for description in model.objects:
+        for k, step in enumerate(steps):
+            if step.action == "set" and step.target == description.name:
+                step.changes = (description.tables.get(f"step_{k}_state", {}),
+                                description.tables.get(f"step_{k}_shared_state", {}))
+    return steps
+
+
+def membership(model: ModelDescription, steps: list[RecordedStep], played: int) -> set[str]:
+    """Names of the objects in the network after the first ``played`` steps."""
+    schedule = model.tables.get("schedule", {})
+    members = {str(owner) for owner, member in zip(schedule.get("owner", []),
+                                                   schedule.get("member", [True] * len(schedule.get("owner", []))))
+               if member}
+    for step in steps[:played]:
+        if step.action == "add":
+            members.add(step.target)
+        elif step.action == "remove":
+            members.discard(step.target)
+    return members
+
+
+def _value(row: dict, timed_arrays: dict, functions: dict):
+    if row["kind"] == "constant":
+        if row["dtype"].startswith("int"):
+            return int(row["value"])
+        if row["dtype"] == "bool":
+            return bool(row["value"])
+        return quantity(float(row["value"]), row["dimensions"])
+    if row["kind"] == "timed_array":
+        return TimedArray(timed_arrays[row["reference"]], dt=float(row["value"]) * second)
+    if row["identifier"] in functions:
+        return functions[row["identifier"]]
+    raise ValueError(f"The model uses the function '{row['identifier']}', which a file cannot hold; pass it as "
+                     f"from_nwb(..., functions={{'{row['identifier']}': ...}}).")
