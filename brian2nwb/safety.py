@@ -228,6 +228,51 @@ def check_model(model, kinds: dict, user_identifiers: set[str] = frozenset(),
     runs = model.tables.get("runs", {})
     for duration in runs.get("duration", []):
         check_time(duration, "A run's duration", allow_zero=True)
+    check_recording(model, {str(name) for name in schedule.get("object", [])} | names)
+
+
+#: What a step of the recording may do (see `brian2nwb.rebuilt`).
+STEP_ACTIONS = {"run", "add", "remove", "activate", "deactivate", "set", "store", "restore"}
+#: More steps than this is not a recording but an attack.
+MAX_STEPS = 10_000_000
+
+
+def check_recording(model, known: set[str]) -> None:
+    """The steps (known actions, targets that exist, runs in range) and the random states (shapes and
+    positions a Mersenne Twister and Brian2's blocks can have)."""
+    runs = len(model.tables.get("runs", {}).get("duration", []))
+    steps = model.tables.get("steps", {})
+    actions, targets, step_runs = steps.get("action", []), steps.get("target", []), steps.get("run", [])
+    if not len(actions) == len(targets) == len(step_runs) or len(actions) > MAX_STEPS:
+        raise UnsafeModelError("The steps table has columns of different lengths or too many rows.")
+    for k, (action, target, run) in enumerate(zip(actions, targets, step_runs)):
+        if str(action) not in STEP_ACTIONS:
+            raise UnsafeModelError(f"Step {k}: unknown action {action!r}.")
+        if str(action) == "run":
+            if not 0 <= int(run) < runs:
+                raise UnsafeModelError(f"Step {k} runs run {run}; the file has {runs} runs.")
+        elif str(action) in ("store", "restore"):
+            check_name(str(target), f"Step {k}: stored state")
+        elif str(target) not in known:
+            raise UnsafeModelError(f"Step {k} ({action}) names {target!r}, which is not an object of the file.")
+    states = model.tables.get("random_states", {})
+    if not states:
+        return
+    blocks = model.tables.get("random_blocks", {}).get("values")
+    block_count, block_size = (0, 0) if blocks is None else (np.shape(blocks) + (0,))[:2]
+    keys = np.asarray(states.get("mt_keys", []))
+    rows = len(states.get("run", []))
+    if keys.shape != (rows, 624) or any(len(states.get(column, [])) != rows for column in (
+            "mt_pos", "has_gauss", "cached_gaussian", "rand_index", "randn_index", "rand_block", "randn_block")):
+        raise UnsafeModelError("The random_states table does not hold one Mersenne Twister state per row.")
+    for k in range(rows):
+        if not 0 <= int(states["run"][k]) < runs or not 0 <= int(states["mt_pos"][k]) <= 624:
+            raise UnsafeModelError(f"random_states row {k}: run or position out of range.")
+        for kind in ("rand", "randn"):
+            block, index = int(states[f"{kind}_block"][k]), int(states[f"{kind}_index"][k])
+            if not -1 <= block < block_count or not 0 <= index < max(block_size, 1) or (block >= 0) != (index > 0):
+                raise UnsafeModelError(f"random_states row {k}: the '{kind}' block {block} at {index} does not "
+                                       "exist.")
 
 
 def _check_object(description, checker: CodeChecker, names: set[str], sizes: dict, flags: frozenset) -> None:
@@ -278,7 +323,8 @@ def _check_object(description, checker: CodeChecker, names: set[str], sizes: dic
         elif str(index):
             check_name(str(index), f"{what} link index")
     size = sizes.get(description.name)
-    for table in ("initial_state", "final_state"):
+    for table in [name for name in tables if name in ("initial_state", "final_state") or
+                  (name.startswith("step_") and not name.endswith("_shared_state"))]:
         columns = tables.get(table, {})
         for column, values in columns.items():
             if size is not None and len(values) != size:

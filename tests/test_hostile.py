@@ -25,9 +25,12 @@ def valid_file(tmp_path_factory):
     synapses = Synapses(group, group, "w : 1", on_pre="v_post += w", name="synapses")
     synapses.connect(p=0.5)
     net = Network(group, synapses, SpikeMonitor(group, name="spikes"))
-    brian2nwb.snapshot(net, seed=1)
+    brian2nwb.snapshot(net)  # random states recorded, not seeds
     tau = 10 * ms  # noqa: F841
-    net.run(10 * ms)
+    net.store("start")
+    net.run(5 * ms)
+    group.I = 2.5
+    net.run(5 * ms)
     return brian2nwb.to_nwb(net, tmp_path_factory.mktemp("valid") / "valid.nwb", subject=SUBJECT)
 
 
@@ -62,7 +65,25 @@ ATTACKS = {
     "bad object name": lambda f: f.move(f"{OBJECTS}/neurons", f"{OBJECTS}/__neurons"),
     "synapse index out of range": lambda f: f[f"{OBJECTS}/synapses/connectivity/i"].__setitem__(0, 10**6),
     "negative dt": lambda f: f["general/brian2/clocks/dt"].__setitem__(0, -1.0),
+    "temporary named like a dunder": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__(
+        "reset", "__class__ = v\nv = 0"),
+    "unknown step action": lambda f: f["general/brian2/steps/action"].__setitem__(0, "exec"),
+    "step on an object the file lacks": lambda f: f["general/brian2/steps/target"].__setitem__(2, "os"),
+    "step running a run the file lacks": lambda f: f["general/brian2/steps/run"].__setitem__(1, 99),
+    "stored state with a code name": lambda f: f["general/brian2/steps/target"].__setitem__(0, "__import__"),
+    "random state position out of range": lambda f: f["general/brian2/random_states/mt_pos"].__setitem__(0, 10**6),
+    "random block that does not exist": lambda f: f["general/brian2/random_states/rand_block"].__setitem__(0, 7),
+    "values set for too many neurons": lambda f: (
+        _replace(f, f"{OBJECTS}/neurons/step_2_state/I", np.zeros(10**4)),
+        _replace(f, f"{OBJECTS}/neurons/step_2_state/id", np.arange(10**4))),
 }
+
+
+def _replace(file, path, values):
+    attributes = dict(file[path].attrs)
+    del file[path]
+    file[path] = values
+    file[path].attrs.update(attributes)
 
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
