@@ -208,10 +208,10 @@ class RunRecorder(BrianObject):
             if name in fresh:
                 continue
             before = self._fingerprints.get(name, {})
-            changed = ({k: np.array(v, copy=True) for k, v in per_element.items() if before.get(k) != _fingerprint(v)},
-                       {k: np.array(v, copy=True) for k, v in shared.items() if before.get(k) != _fingerprint(v)})
+            changed = (_copy({k: v for k, v in per_element.items() if before.get(k) != _fingerprint(v)}),
+                       _copy({k: v for k, v in shared.items() if before.get(k) != _fingerprint(v)}))
             if changed[0] or changed[1]:
-                self.steps.append(Step("set", name, changes=_with_units(changed, per_element, shared)))
+                self.steps.append(Step("set", name, changes=changed))
         self._fingerprints.update(_fingerprints(states))
 
     def _note_active(self, objects, new: list) -> None:
@@ -244,20 +244,8 @@ class RunRecorder(BrianObject):
 
 
 def _copy(table: dict) -> dict:
-    return {name: np.array(values, copy=True) if not hasattr(values, "dim") else values.copy()
-            for name, values in table.items()}
-
-
-def _with_units(changed: tuple, per_element: dict, shared: dict) -> tuple:
-    """The changed columns with the units of the captured tables."""
-    from brian2 import Quantity
-
-    def unit_of(source, name, values):
-        original = source[name]
-        return Quantity(values, dim=original.dim) if hasattr(original, "dim") else values
-
-    return ({k: unit_of(per_element, k, v) for k, v in changed[0].items()},
-            {k: unit_of(shared, k, v) for k, v in changed[1].items()})
+    """Copies of the columns of a state table taken as views (Quantities stay Quantities)."""
+    return {name: values.copy() for name, values in table.items()}
 
 
 def _fingerprints(states: dict) -> dict:
@@ -270,7 +258,7 @@ def _fingerprint(values) -> str:
     return hashlib.blake2b(array.view(np.uint8), digest_size=16).hexdigest() + str(array.dtype)
 
 
-def recorder_of(net: Network | None, level: int = 0) -> RunRecorder | None:
+def recorder_of(net: Network | None) -> RunRecorder | None:
     """The recorder that followed ``net`` (None: the current magic simulation), if any."""
     if net is not None and not isinstance(net, MagicNetwork):
         objects = net.objects if isinstance(net, Network) else ()
