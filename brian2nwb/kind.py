@@ -46,6 +46,8 @@ class Kind:
     role : str
         What ``brian2nwb info`` lists it as: "group", "synapses", "input", "monitor"
         (several roles comma-separated) or "".
+    elements : str
+        What ``brian2nwb info`` calls its elements ("neurons", "compartments").
     check : callable or None
         ``check(description, model, checker) -> None``: kind-specific checks of a
         description read from a file (raise `UnsafeModelError`), after the generic
@@ -75,6 +77,7 @@ class Kind:
     specs: tuple = ()
     stateful: bool = False
     role: str = ""
+    elements: str = "neurons"
     check: Callable | None = None
     to_nwb: Callable | None = None
     from_nwb: Callable | None = None

@@ -50,7 +50,7 @@ def _add_object(summary: dict, name: str, obj) -> None:
     kind_name = str(getattr(obj, "kind", None) or obj.neurodata_type[: -len("Model")])
     if "group" in roles:
         size = obj.N if getattr(obj, "N", None) is not None else int(obj.stop - obj.start)
-        entry = {"name": name, "kind": kind_name, "size": int(size)}
+        entry = {"name": name, "kind": kind_name, "size": int(size), "elements": kind.elements}
         if getattr(obj, "model", None):
             entry["equations"] = obj.model.count("\n") + 1
         summary["groups"].append(entry)
@@ -73,7 +73,7 @@ def format_summary(summary: dict) -> str:
                      f"{provenance.get('codegen_target')}), brian2nwb {provenance.get('brian2nwb_version')}, "
                      f"{summary.get('duration_s', 0):g} s simulated in {summary.get('runs', 0)} run(s), "
                      f"dt = {summary.get('dt_s', 0):g} s, state at t=0: {provenance.get('initial_state')}")
-    sections = (("groups", lambda g: f"{g['name']} ({g['kind']}, {g['size']} neurons)"),
+    sections = (("groups", lambda g: f"{g['name']} ({g['kind']}, {g['size']} {g['elements']})"),
                 ("synapses", lambda s: f"{s['name']}: {s['source']} -> {s['target']}, {s['synapses']} synapses"),
                 ("inputs", lambda i: f"{i['name']} ({i['kind']})"),
                 ("monitors", lambda m: f"{m['name']} ({m['kind']} of {m['source']})"))

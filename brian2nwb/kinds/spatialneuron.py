@@ -203,5 +203,5 @@ NAMES = frozenset({"v", "Im", "Ic", "length", "distance", "area", "volume", "dia
                    "r_length_2", "x", "y", "z", "time_constant", "space_constant"})
 
 KIND = Kind("SpatialNeuron", describe=describe, build=build, stage=GROUPS, nwb_type="SpatialNeuronModel",
-            specs=(SPEC,), stateful=True, role="group", check=check, names=NAMES,
+            specs=(SPEC,), stateful=True, role="group", elements="compartments", check=check, names=NAMES,
             flags=frozenset({"point current"}))
