@@ -98,7 +98,12 @@ def restore(state: dict) -> None:
 
 
 def _libc():
-    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    name = ctypes.util.find_library("c")
+    if name is None:  # Windows: which C runtime Brian2's Cython code frees with is not known here
+        raise RuntimeError("Setting the Cython target's blocks of random numbers needs the C library's malloc, "
+                           "which was not found. Record with brian2nwb.snapshot(net, seed=...) to seed the runs "
+                           "instead, or re-run on the numpy target.")
+    libc = ctypes.CDLL(name)
     libc.malloc.restype = ctypes.c_void_p
     libc.malloc.argtypes = [ctypes.c_size_t]
     libc.free.argtypes = [ctypes.c_void_p]
