@@ -33,9 +33,10 @@ class Kind:
         When it is built (`GROUPS`, `VIEWS`, `CONNECTIONS`, `MONITORS`): after
         every object it refers to.
     results : callable or None
-        ``results(objects, nwbfile, storage) -> list of left-out notes``: writes the
-        results of all objects of this kind at once (several SpikeMonitors share
-        one Units table).
+        ``results(objects, nwbfile, storage, recording) -> list of left-out notes``:
+        writes the results of all objects of this kind at once (several
+        SpikeMonitors share one Units table); ``recording`` is the
+        `brian2nwb.recording.Recording` (when each object was observed).
     nwb_type : str or None
         The ndx-brian2 type its description is stored as.
     specs : tuple

@@ -28,7 +28,12 @@ class Brian2NWBWarning(UserWarning):
 
 
 def make_subject(subject: Subject | dict | None) -> Subject | None:
-    """A pynwb `Subject` from a dict or Subject; warn once about what DANDI will miss."""
+    """A pynwb `Subject` from a dict or Subject; warn once about what DANDI will refuse.
+
+    Missing fields are named; the values given are checked with nwbinspector's own
+    subject checks (ISO 8601 age, Latin binomial or NCBI taxon species, sex code...),
+    whose messages the warning quotes with their importance for DANDI.
+    """
     if subject is not None and not isinstance(subject, Subject):
         if not isinstance(subject, dict):
             raise TypeError(f"subject must be a pynwb.file.Subject or a dict of its fields, not "
@@ -37,14 +42,35 @@ def make_subject(subject: Subject | dict | None) -> Subject | None:
     missing = [field for field in DANDI_SUBJECT_FIELDS if getattr(subject, field, None) in (None, "")]
     if "age" in missing and getattr(subject, "date_of_birth", None) is not None:
         missing.remove("age")
+    problems = []
     if missing:
+        problems.append("the subject has no " + ", ".join(
+            "'age' (or 'date_of_birth')" if f == "age" else repr(f) for f in missing))
+    if subject is not None:
+        problems.extend(subject_findings(subject, skip=missing))
+    if problems:
         warnings.warn(
-            "DANDI will not accept this file until the subject has "
-            + ", ".join("'age' (or 'date_of_birth')" if f == "age" else repr(f) for f in missing)
+            "DANDI will not accept this file: " + "; ".join(problems)
             + ". Pass subject={...} to to_nwb, e.g. subject=dict(subject_id='model-1', species='Mus musculus', "
-              "sex='U', age='P90D', description='simulated network').",
+              "sex='U', age='P90D', description='in silico network model').",
             Brian2NWBWarning, stacklevel=3)
     return subject
+
+
+def subject_findings(subject: Subject, skip=()) -> list[str]:
+    """nwbinspector's subject checks on ``subject``, as "IMPORTANCE: message" (importance under its DANDI
+    configuration); checks about the fields in ``skip`` (reported missing already) are left out."""
+    from nwbinspector import available_checks, load_config
+
+    importance = {name: level for level, names in load_config("dandi").items() for name in names}
+    findings = []
+    for check in available_checks:
+        if check.neurodata_type is not Subject or any(field.split("_")[-1] in check.__name__ for field in skip):
+            continue
+        result = check(subject)
+        for message in (result if isinstance(result, (list, tuple)) else [result] if result else []):
+            findings.append(f"{importance.get(check.__name__, check.importance.name)}: {message.message}")
+    return findings
 
 
 def device_name() -> str:
@@ -113,36 +139,18 @@ def make_nwbfile(view: NetworkView, subject, source_script, metadata: dict) -> N
     return nwbfile
 
 
-def surviving_runs(steps: dict, run_count: int) -> list[int]:
-    """The runs whose results the recording keeps: a ``restore`` takes the network (monitors included)
-    back to a stored state, so the runs since that store leave nothing behind."""
-    if not steps:
-        return list(range(run_count))
-    timeline: list[int] = []
-    stored: dict[str, list[int]] = {}
-    for action, target, run in zip(steps["action"], steps["target"], steps["run"]):
-        if action == "run":
-            timeline.append(int(run))
-        elif action == "store":
-            stored[str(target)] = list(timeline)
-        elif action == "restore":
-            timeline = list(stored.get(str(target), []))
-    return timeline
-
-
-def add_run_epochs(nwbfile: NWBFile, runs: dict, steps: dict | None) -> None:
-    """The runs whose results the file holds (`surviving_runs`), each as a row of the epochs table, in
-    simulated time; every run, those undone by a restore included, is in the model's ``runs`` table."""
+def add_run_epochs(nwbfile: NWBFile, recording) -> None:
+    """The runs whose results the file holds (``recording.surviving_runs()``), one row each, in simulated
+    time; every run, those undone by a restore included, is in the model's ``runs`` table."""
     from pynwb.epoch import TimeIntervals
 
-    starts = np.asarray(runs["start_time"], dtype=np.float64)
-    durations = np.asarray(runs["duration"], dtype=np.float64)
-    kept = [k for k in surviving_runs(steps, len(starts)) if durations[k] > 0]
+    kept = recording.surviving_runs()
     if not kept:
         return
     epochs = TimeIntervals(name="epochs", description="The run() calls of the Brian2 simulation whose results "
-                                                      "this file holds (in simulated time).")
+                                                      "this file holds (in simulated time), tagged run_<k>: row k "
+                                                      "of the model's runs table.")
     for k in kept:
-        epochs.add_interval(start_time=float(starts[k]), stop_time=float(starts[k] + durations[k]),
-                            tags=["brian2_run", f"run_{k}"])
+        start, stop = recording.interval(k)
+        epochs.add_interval(start_time=start, stop_time=stop, tags=[f"run_{k}"])
     nwbfile.epochs = epochs

@@ -56,9 +56,10 @@ def _collect(nwbfile, max_spikes: int) -> list:
     rates = [s for s in nwbfile.acquisition.values() if s.neurodata_type == "TimeSeries" and s.unit == "hertz"]
     if rates:
         panels.append(("Population rates (Hz)", _rates(rates)))
-    inputs = [s for s in nwbfile.stimulus.values() if s.neurodata_type in ("SpikeGeneratorTable", "TimedArraySeries")]
+    inputs = [s for s in list(nwbfile.stimulus.values()) + list((nwbfile.events or {}).values())
+              if s.neurodata_type in ("SpikeGeneratorTable", "TimedArraySeries")]
     if inputs:
-        panels.append(("Inputs (/stimulus)", _inputs(inputs)))
+        panels.append(("Inputs (TimedArrays, spike generators)", _inputs(inputs)))
     return panels
 
 
@@ -106,7 +107,7 @@ def _inputs(inputs):
     for item in inputs:
         if item.neurodata_type == "SpikeGeneratorTable":
             prepared.append((item.name, "spikes", np.asarray(item["timestamp"].data[:]),
-                             np.asarray(item["neuron_index"].data[:])))
+                             np.asarray(item["neuron"].data[:])))
         else:
             values = np.asarray(item.data[:])
             values = values if values.ndim == 1 else values[:, 0]

@@ -16,7 +16,8 @@ from .metadata import Brian2NWBWarning
 from .model_nwb import ModelDescription, model_from_nwb
 from .network import walk
 from .progress import progress_bar
-from .rebuilt import RebuiltNetwork, membership, recorded_runs, recorded_steps
+from .rebuilt import RebuiltNetwork, recorded_runs, recorded_steps
+from .recording import Recording
 from .registry import BY_NAME, BY_NWB_TYPE
 from .safety import check_model
 
@@ -110,8 +111,8 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
         if per_element or shared:
             apply_state(context.objects[description.name], per_element, shared)
     played = 0 if state == "initial" else len(steps)
-    _apply_schedule(context, steps[:played])
-    members = membership(model, steps, played)
+    members, active = Recording(model.tables).state_after(played)
+    _apply_schedule(context, active)
     net = RebuiltNetwork(*(obj for name, obj in context.objects.items() if name in members), *extra,
                          recorded_runs=runs, recorded_steps=steps, group_namespaces=group_namespaces,
                          next_step=played, waiting={name: obj for name, obj in context.objects.items()
@@ -209,16 +210,13 @@ def _context(model: ModelDescription, group_namespaces: dict, replayed: dict) ->
     return BuildContext(clocks=clocks, namespaces=group_namespaces, schedule=schedule, replay=replayed)
 
 
-def _apply_schedule(context: BuildContext, steps: list) -> None:
-    """when, order and the active flag each object and part had when it joined, then the flags the
-    given steps switched."""
-    parts = {part.name: part for obj in context.objects.values() for part in walk(obj)}
-    for name, part in parts.items():
-        row = context.schedule.get(name)
-        if row is not None:
-            part.when = str(row["when"])
-            part.order = int(row["order"])
-            part.active = bool(row["active"])
-    for step in steps:
-        if step.action in ("activate", "deactivate") and step.target in parts:
-            parts[step.target].active = step.action == "activate"
+def _apply_schedule(context: BuildContext, active: dict) -> None:
+    """when and order of every object and part, and the active flags they have at the state rebuilt."""
+    for obj in context.objects.values():
+        for part in walk(obj):
+            row = context.schedule.get(part.name)
+            if row is not None:
+                part.when = str(row["when"])
+                part.order = int(row["order"])
+            if part.name in active:
+                part.active = active[part.name]

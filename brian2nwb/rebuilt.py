@@ -175,20 +175,6 @@ def recorded_steps(model: ModelDescription, runs: list[RecordedRun]) -> list[Rec
     return steps
 
 
-def membership(model: ModelDescription, steps: list[RecordedStep], played: int) -> set[str]:
-    """Names of the objects in the network after the first ``played`` steps."""
-    schedule = model.tables.get("schedule", {})
-    members = {str(owner) for owner, member in zip(schedule.get("owner", []),
-                                                   schedule.get("member", [True] * len(schedule.get("owner", []))))
-               if member}
-    for step in steps[:played]:
-        if step.action == "add":
-            members.add(step.target)
-        elif step.action == "remove":
-            members.discard(step.target)
-    return members
-
-
 def _value(row: dict, timed_arrays: dict, functions: dict):
     if row["kind"] == "constant":
         if row["dtype"].startswith("int"):

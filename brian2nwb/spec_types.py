@@ -49,8 +49,10 @@ def name_attribute(name: str, what: str) -> NWBAttributeSpec:
     return NWBAttributeSpec(name=name, doc=f"Name of the {what}.", dtype="text")
 
 
-def neuron_index_column(doc: str) -> NWBDatasetSpec:
-    return NWBDatasetSpec(name="neuron_index", neurodata_type_inc="VectorData", dtype="int64", doc=doc)
+def neuron_column(doc: str) -> NWBDatasetSpec:
+    """The column of neuron indices of an events table (not ``neuron_index``: in NWB a column named
+    ``<x>_index`` is the index of a ragged column ``<x>``, and readers treat it so)."""
+    return NWBDatasetSpec(name="neuron", neurodata_type_inc="VectorData", dtype="int64", doc=doc)
 
 
 def model_type(name: str, doc: str, attributes: list, links: list | None = None) -> NWBGroupSpec:

@@ -19,8 +19,8 @@ def write_timed_arrays(arrays: dict[str, TimedArray], nwbfile: NWBFile, storage:
         shape = "one column per index" if values.ndim == 2 else "one value per time step"
         nwbfile.add_stimulus(TimedArraySeries(
             name=name,
-            description=f"Values of the Brian2 TimedArray '{array.name}' used as '{name}' in the model code "
-                        f"({shape}).",
+            description=f"Values of the Brian2 TimedArray used as '{name}' in the model code ({shape}); "
+                        "row k holds the value from time k/rate on.",
             data=storage.wrap(values), unit=si_unit_name(dims), dimensions=dims,
             starting_time=0.0, rate=1.0 / float(array.dt),
         ))

@@ -36,9 +36,13 @@ def summarize(path: str | os.PathLike) -> dict:
             summary["recordings"]["spikes"] = int(len(units["spike_times"].target.data))
         for name, series in nwbfile.acquisition.items():
             summary["recordings"]["series"][name] = {"shape": list(series.data.shape), "unit": series.unit}
+        inputs = dict(nwbfile.stimulus)
         for name, table in (nwbfile.events or {}).items():
-            summary["recordings"]["events"][name] = len(table)
-        for name, item in nwbfile.stimulus.items():
+            if table.neurodata_type == "SpikeGeneratorTable":  # an input, kept where NWB keeps events
+                inputs[name] = table
+            else:
+                summary["recordings"]["events"][name] = len(table)
+        for name, item in inputs.items():
             size = len(item) if hasattr(item, "columns") else list(item.data.shape)
             summary["recordings"]["stimulus"][name] = {"type": item.neurodata_type, "size": size}
     return summary

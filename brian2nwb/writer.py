@@ -18,6 +18,7 @@ from .model import describe_model, earlier_timed_arrays
 from .model_nwb import model_to_nwb
 from .progress import progress_bar
 from .network import NetworkView, used_timed_arrays, view_network
+from .recording import Recording
 from .registry import BY_NAME, REGISTRY, kind_of
 from .safe_write import atomic_path, check_target
 from .snapshot import RunRecorder, recorder_of
@@ -91,17 +92,18 @@ def to_nwb(
     with progress_bar(4, f"to_nwb {target.name}", progress) as bar:
         nwbfile = make_nwbfile(view, subject, source_script, metadata)
         timed_arrays = used_timed_arrays(view, earlier_timed_arrays(recorder))
-        left_out = write_results(view, nwbfile, storage)
-        left_out.extend(write_timed_arrays(timed_arrays, nwbfile, storage))
-        bar.update()
         model, model_left_out = describe_model(view, recorder, net if net is not None else magic_network,
                                                {id(array): name for name, array in timed_arrays.items()})
+        recording = Recording(model.tables)
+        bar.update()
+        left_out = write_results(view, nwbfile, storage, recording)
+        left_out.extend(write_timed_arrays(timed_arrays, nwbfile, storage))
         left_out.extend(model_left_out)
         bar.update()
         simulation = nwbfile.lab_meta_data["brian2"]
         simulation.initial_state = model.attrs["initial_state"]
         model_to_nwb(model, BY_NAME, simulation, storage, nwbfile)
-        add_run_epochs(nwbfile, model.tables["runs"], model.tables.get("steps"))
+        add_run_epochs(nwbfile, recording)
         bar.update()
         if left_out:
             warnings.warn("Not written to " + str(target) + ":\n  " + "\n  ".join(left_out), Brian2NWBWarning,
@@ -113,7 +115,7 @@ def to_nwb(
     return target
 
 
-def write_results(view: NetworkView, nwbfile, storage: StorageOptions) -> list[str]:
+def write_results(view: NetworkView, nwbfile, storage: StorageOptions, recording: Recording) -> list[str]:
     """Add every object's results to ``nwbfile``; return what was left out, and why."""
     by_kind: dict[type, list] = {cls: [] for cls in REGISTRY}
     left_out = []
@@ -129,5 +131,5 @@ def write_results(view: NetworkView, nwbfile, storage: StorageOptions) -> list[s
             by_kind[found[0]].append(obj)
     for cls, objects in by_kind.items():
         if objects and REGISTRY[cls].results is not None:
-            left_out.extend(REGISTRY[cls].results(objects, nwbfile, storage))
+            left_out.extend(REGISTRY[cls].results(objects, nwbfile, storage, recording))
     return left_out

@@ -47,11 +47,11 @@ def check_valid(path: Path, inspect: bool = True) -> None:
 
 
 def spikes_of(data: dict, monitor: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(neuron_index per spike, spike time, row) of ``monitor``'s rows of the Units table, as read back."""
+    """(neuron per spike, spike time, row) of ``monitor``'s rows of the Units table, as read back."""
     ends = data["units/spike_times_index"].astype(np.int64)
     starts = np.concatenate([[0], ends[:-1]])
     rows = np.flatnonzero(data["units/monitor"] == monitor)
-    index = np.concatenate([np.full(ends[r] - starts[r], data["units/neuron_index"][r]) for r in rows])
+    index = np.concatenate([np.full(ends[r] - starts[r], data["units/neuron"][r]) for r in rows])
     times = np.concatenate([data["units/spike_times"][starts[r]:ends[r]] for r in rows])
     return index, times, rows
 

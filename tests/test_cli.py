@@ -99,7 +99,7 @@ def test_plot_draws_every_panel(example, tmp_path):
     image = Image.open(figure)
     panels = image.text["Panels"].split("; ")
     assert panels == ["Spikes (Units) by population", "voltage_v (volt)", "Population rates (Hz)",
-                      "Inputs (/stimulus)"]
+                      "Inputs (TimedArrays, spike generators)"]
     pixels = np.asarray(image.convert("L"), dtype=float)
     height = pixels.shape[0]
     for k in range(len(panels)):  # every panel has drawn content, not just a frame

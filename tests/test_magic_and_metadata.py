@@ -101,6 +101,17 @@ def test_missing_dandi_subject_fields_are_named_once(tmp_path):
     assert "'species'" not in messages[0]
 
 
+def test_subject_values_are_checked_as_dandi_does(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bad_subject")  # not tmp_path: this file is meant to fail nwbinspector
+    with pytest.warns(brian2nwb.Brian2NWBWarning) as caught:
+        brian2nwb.to_nwb(small_net(), folder / "a.nwb",
+                         subject=dict(subject_id="x", species="mouse", sex="male", age="90 days"))
+    message = "\n".join(str(w.message) for w in caught if issubclass(w.category, brian2nwb.Brian2NWBWarning))
+    assert "CRITICAL: Subject age, '90 days', does not follow ISO 8601" in message
+    assert "'mouse' should either be in Latin binomial form" in message
+    assert "'M' (male)" in message and "has no" not in message
+
+
 def test_no_subject_names_every_field(tmp_path):
     with pytest.warns(brian2nwb.Brian2NWBWarning, match="'subject_id', 'species', 'sex'"):
         brian2nwb.to_nwb(small_net(), tmp_path / "a.nwb")

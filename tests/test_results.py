@@ -110,7 +110,7 @@ def test_every_spike_of_every_spike_monitor(rich, monitor):
     np.testing.assert_array_equal(times, expected_times)  # bit for bit
     # one row per neuron of the monitored group, silent ones too
     assert len(rows) == len(mon.source)
-    np.testing.assert_array_equal(data["units/neuron_index"][rows], np.arange(start, start + len(mon.source)))
+    np.testing.assert_array_equal(data["units/neuron"][rows], np.arange(start, start + len(mon.source)))
     population = getattr(mon.source, "source", mon.source).name
     assert set(data["units/population"][rows]) == {population}
 
@@ -152,7 +152,7 @@ def test_event_monitor_on_custom_event(rich):
     assert len(mon.t) > 0
     prefix = "events/high_events"
     np.testing.assert_array_equal(data[f"{prefix}/timestamp"], mon.t_[:])
-    np.testing.assert_array_equal(data[f"{prefix}/neuron_index"], mon.i[:])
+    np.testing.assert_array_equal(data[f"{prefix}/neuron"], mon.i[:])
     np.testing.assert_array_equal(data[f"{prefix}/v"], mon.v_[:])
     assert data[f"{prefix}/v.unit"] == "volt"
     assert data[f"{prefix}.event"] == "high"
@@ -194,10 +194,10 @@ def test_every_population_rate_sample(rich, monitor):
 
 def test_spike_generator_with_period(rich):
     net, _, _, data, _ = rich
-    prefix = "stimulus/input"
+    prefix = "events/input"
     np.testing.assert_array_equal(data[f"{prefix}/timestamp"], [1e-3, 2e-3, 3e-3, 4e-3, 7e-3])
     np.testing.assert_array_equal(data[f"{prefix}/timestamp"], net["input"]._spike_time)
-    np.testing.assert_array_equal(data[f"{prefix}/neuron_index"], [0, 1, 2, 3, 1])
+    np.testing.assert_array_equal(data[f"{prefix}/neuron"], [0, 1, 2, 3, 1])
     assert data[f"{prefix}.period"] == 10e-3
     assert data[f"{prefix}.num_neurons"] == 4
     assert data[f"{prefix}/type"] == "SpikeGeneratorTable"

@@ -32,10 +32,10 @@ def test_units_table_draws_as_a_raster(file):
     assert attribute(units, "neurodata_type") == "Units"
     assert attribute(units, "namespace") == "core"
     assert units["spike_times"].attrs["resolution"] > 0  # the spec puts resolution on spike_times
-    assert {"spike_times", "spike_times_index", "id", "population", "neuron_index"} <= set(units)
+    assert {"spike_times", "spike_times_index", "id", "population", "neuron"} <= set(units)
     assert attribute(units["spike_times_index"], "neurodata_type") == "VectorIndex"
     assert units["spike_times_index"][-1] == units["spike_times"].shape[0]
-    for name in ("population", "neuron_index", "monitor", "spike_times"):
+    for name in ("population", "neuron", "monitor", "spike_times"):
         assert attribute(units[name], "description")
 
 
@@ -49,13 +49,14 @@ def test_series_draw_as_traces(file):
         assert starting_time.attrs["rate"] > 0 and attribute(starting_time, "unit") == "seconds"
         if data.ndim == 2:  # time on axis 0: the longest axis
             assert data.shape[0] >= data.shape[1]
-            assert series["recorded_indices"].shape == (data.shape[1],)
+            assert series.attrs["recorded_indices"].shape == (data.shape[1],)
 
 
 def test_inputs_and_events_are_typed_tables_and_series(file):
     stimulus = file["stimulus/presentation"]
-    assert attribute(stimulus["input"], "neurodata_type") == "SpikeGeneratorTable"
-    assert attribute(stimulus["input"]["timestamp"], "neurodata_type") == "TimestampVectorData"
+    assert {attribute(item, "neurodata_type") for item in stimulus.values()} == {"TimedArraySeries"}
+    assert attribute(file["events/input"], "neurodata_type") == "SpikeGeneratorTable"
+    assert attribute(file["events/input"]["timestamp"], "neurodata_type") == "TimestampVectorData"
     assert attribute(stimulus["drive"], "neurodata_type") == "TimedArraySeries"
     assert np.asarray(stimulus["drive"]["data"]).ndim == 1
     assert attribute(file["events/high_events"], "neurodata_type") == "EventMonitorTable"

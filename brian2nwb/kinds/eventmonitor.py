@@ -12,14 +12,15 @@ from pynwb.spec import NWBGroupSpec
 from ..datasets import StorageOptions
 from ..extension import nwb_class
 from ..kind import MONITORS, Kind
-from ..spec_types import name_attribute, neuron_index_column
+from ..spec_types import name_attribute, neuron_column
 from .monitor import MONITOR, MONITOR_SPEC
 from .spikemonitor import recorded_values, value_column
 
-_EVENTS_RESERVED = {"id", "timestamp", "duration", "annotation", "neuron_index"}
+_EVENTS_RESERVED = {"id", "timestamp", "duration", "annotation", "neuron"}
 
 
-def write_event_monitors(monitors: list[EventMonitor], nwbfile: NWBFile, storage: StorageOptions) -> list[str]:
+def write_event_monitors(monitors: list[EventMonitor], nwbfile: NWBFile, storage: StorageOptions,
+                         recording) -> list[str]:
     """Each EventMonitor becomes an `EventMonitorTable` in ``nwbfile.events``, one row per event."""
     left_out = []
     for monitor in monitors:
@@ -30,7 +31,7 @@ def write_event_monitors(monitors: list[EventMonitor], nwbfile: NWBFile, storage
             TimestampVectorData(name="timestamp", description="Time of the event in seconds.",
                                 data=storage.wrap(recorded_values(monitor, "t"), times=True),
                                 resolution=float(monitor.clock.dt_)),
-            VectorData(name="neuron_index", description="Index of the element in the monitored group.",
+            VectorData(name="neuron", description="Index of the neuron (element) in the monitored group.",
                        data=storage.wrap(recorded_values(monitor, "i").astype(np.int64))),
         ]
         for variable in sorted(monitor.record_variables - {"i", "t"}):
@@ -52,7 +53,7 @@ TABLE_SPEC = NWBGroupSpec(
     neurodata_type_inc="EventsTable",
     doc=("The events recorded by a Brian2 EventMonitor, one row per event: time, index of the element "
          "in the monitored group, and the variables recorded at the event."),
-    datasets=[neuron_index_column("Index in the monitored group of the element that emitted the event.")],
+    datasets=[neuron_column("Index in the monitored group of the element that emitted the event.")],
     attributes=[
         name_attribute("monitor", "Brian2 EventMonitor"),
         name_attribute("source", "monitored Brian2 group"),

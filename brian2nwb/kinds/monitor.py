@@ -18,7 +18,9 @@ def describe(monitor, initial: dict | None) -> ObjectDescription:
     if isinstance(monitor, EventMonitor):
         attrs["event"] = monitor.event
         attrs["record"] = bool(monitor.record)
-        attrs["variables"] = sorted(monitor.record_variables - {"i", "t"})
+        variables = sorted(monitor.record_variables - {"i", "t"})
+        if variables:  # an empty attribute is worse than none (nwbinspector)
+            attrs["variables"] = variables
     elif isinstance(monitor, StateMonitor):
         attrs["variables"] = list(monitor.record_variables)
         attrs["record"] = bool(monitor.record_all)

@@ -11,8 +11,8 @@ from ..kind import MONITORS, Kind
 from .monitor import MONITOR, MONITOR_SPEC
 
 
-def write_population_rates(monitors: list[PopulationRateMonitor], nwbfile: NWBFile,
-                           storage: StorageOptions) -> list[str]:
+def write_population_rates(monitors: list[PopulationRateMonitor], nwbfile: NWBFile, storage: StorageOptions,
+                           recording) -> list[str]:
     """Each PopulationRateMonitor as a ``TimeSeries`` in hertz named after the monitor."""
     left_out = []
     for monitor in monitors:

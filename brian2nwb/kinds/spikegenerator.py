@@ -1,5 +1,9 @@
-"""``SpikeGeneratorGroup``: its spike trains (and period) as a `SpikeGeneratorTable` in
-``/stimulus/presentation``, which its model links to."""
+"""``SpikeGeneratorGroup``: its spike trains (and period) as a `SpikeGeneratorTable` (a core ``EventsTable``)
+in ``/events``, which its model links to.
+
+Not in ``/stimulus/presentation``: readers such as neo's NWBIO take everything
+there for a ``TimeSeries``; ``/events`` is where NWB keeps ``EventsTable``s.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +19,11 @@ from ..datasets import StorageOptions
 from ..describe import ObjectDescription, group_tables
 from ..extension import nwb_class
 from ..kind import GROUPS, Kind
-from ..spec_types import float_attribute, int_attribute, link, model_type, name_attribute, neuron_index_column
+from ..spec_types import float_attribute, int_attribute, link, model_type, name_attribute, neuron_column
 
 
-def write_spike_generators(groups: list[SpikeGeneratorGroup], nwbfile: NWBFile,
-                           storage: StorageOptions) -> list[str]:
+def write_spike_generators(groups: list[SpikeGeneratorGroup], nwbfile: NWBFile, storage: StorageOptions,
+                           recording) -> list[str]:
     """Each SpikeGeneratorGroup's spikes (sorted by time, as Brian2 keeps them) and period."""
     table_class = nwb_class("SpikeGeneratorTable")
     for group in groups:
@@ -27,7 +31,7 @@ def write_spike_generators(groups: list[SpikeGeneratorGroup], nwbfile: NWBFile,
         indices = np.asarray(group.variables["neuron_index"].get_value()).astype(np.int64)
         period = float(group.variables["period"].get_value().item())
         repeat = f", repeating every {period} s" if period > 0 else ""
-        nwbfile.add_stimulus(table_class(
+        nwbfile.add_events_table(table_class(
             name=group.name,
             description=f"Spike trains emitted by the Brian2 SpikeGeneratorGroup '{group.name}' "
                         f"({len(group)} neurons){repeat}.",
@@ -35,7 +39,7 @@ def write_spike_generators(groups: list[SpikeGeneratorGroup], nwbfile: NWBFile,
             columns=[
                 TimestampVectorData(name="timestamp", description="Time of the spike in seconds.",
                                     data=storage.wrap(times, times=True), resolution=float(group.clock.dt_)),
-                VectorData(name="neuron_index", description="Index of the neuron that emits the spike.",
+                VectorData(name="neuron", description="Index of the neuron that emits the spike.",
                            data=storage.wrap(indices)),
             ],
         ))
@@ -46,14 +50,14 @@ def describe(group, initial: dict | None) -> ObjectDescription:
     attrs = {"N": len(group), "period": float(group.variables["period"].get_value().item()),
              "clock": group.clock.name}
     tables = group_tables(group, len(group), initial)
-    tables["spikes"] = {"neuron_index": np.asarray(group.variables["neuron_index"].get_value(), dtype=np.int64),
+    tables["spikes"] = {"neuron": np.asarray(group.variables["neuron_index"].get_value(), dtype=np.int64),
                         "time": np.array(group.variables["spike_time"].get_value(), dtype=np.float64)}
     return ObjectDescription("SpikeGeneratorGroup", group.name, attrs, tables)
 
 
 def build(description: ObjectDescription, context: BuildContext) -> SpikeGeneratorGroup:
     attrs, spikes = description.attrs, description.tables["spikes"]
-    group = SpikeGeneratorGroup(attrs["N"], spikes["neuron_index"], np.asarray(spikes["time"]) * second,
+    group = SpikeGeneratorGroup(attrs["N"], spikes["neuron"], np.asarray(spikes["time"]) * second,
                                 period=attrs["period"] * second, sorted=True,
                                 clock=context.clock(attrs.get("clock")), name=description.name)
     build_group_parts(group, description.tables, context)
@@ -61,14 +65,14 @@ def build(description: ObjectDescription, context: BuildContext) -> SpikeGenerat
 
 
 def to_nwb(description: ObjectDescription, nwbfile) -> tuple[dict, dict]:
-    """The spikes are not repeated in the model: it links to the table in /stimulus."""
+    """The spikes are not repeated in the model: it links to the table in /events."""
     tables = {name: table for name, table in description.tables.items() if name != "spikes"}
-    return dict(description.attrs, spikes=nwbfile.stimulus[description.name]), tables
+    return dict(description.attrs, spikes=nwbfile.events[description.name]), tables
 
 
 def from_nwb(container, attrs: dict, tables: dict) -> None:
     spikes = container.spikes
-    tables["spikes"] = {"neuron_index": np.asarray(spikes["neuron_index"].data[:], dtype=np.int64),
+    tables["spikes"] = {"neuron": np.asarray(spikes["neuron"].data[:], dtype=np.int64),
                         "time": np.asarray(spikes["timestamp"].data[:], dtype=np.float64)}
 
 
@@ -77,7 +81,7 @@ TABLE_SPEC = NWBGroupSpec(
     neurodata_type_inc="EventsTable",
     doc=("The spike trains a Brian2 SpikeGeneratorGroup emits, one row per spike (timestamp and "
          "neuron index). With a non-zero period the pattern repeats every period."),
-    datasets=[neuron_index_column("Index of the neuron of the SpikeGeneratorGroup that emits the spike.")],
+    datasets=[neuron_column("Index of the neuron of the SpikeGeneratorGroup that emits the spike.")],
     attributes=[
         name_attribute("source", "Brian2 SpikeGeneratorGroup"),
         int_attribute("num_neurons", "Number of neurons of the group."),
@@ -87,7 +91,7 @@ TABLE_SPEC = NWBGroupSpec(
 SPEC = model_type("SpikeGeneratorGroupModel", "A Brian2 SpikeGeneratorGroup; its spikes are the linked table.", [
     int_attribute("N", "Number of neurons."),
     float_attribute("period", "Period of repetition in seconds; 0 if none."),
-], links=[link("spikes", "SpikeGeneratorTable", "The spike trains the group emits (in /stimulus).")])
+], links=[link("spikes", "SpikeGeneratorTable", "The spike trains the group emits (in /events).")])
 
 KIND = Kind("SpikeGeneratorGroup", describe=describe, build=build, stage=GROUPS, results=write_spike_generators,
             nwb_type="SpikeGeneratorGroupModel", specs=(TABLE_SPEC, SPEC), stateful=True, role="group,input",

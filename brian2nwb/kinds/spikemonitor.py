@@ -19,7 +19,7 @@ from .monitor import MONITOR, MONITOR_SPEC
 
 #: Columns of our Units table that a recorded variable's column must not replace.
 _UNITS_RESERVED = {"id", "spike_times", "obs_intervals", "electrodes", "electrode_group", "waveform_mean",
-                   "waveform_sd", "waveforms", "population", "neuron_index", "monitor"}
+                   "waveform_sd", "waveforms", "population", "neuron", "monitor"}
 
 
 def population_of(group) -> tuple[str, int]:
@@ -76,14 +76,16 @@ class _SpikesByNeuron:
                    per_neuron=np.bincount(index, minlength=size))
 
 
-def write_units(monitors: list[SpikeMonitor], nwbfile: NWBFile, storage: StorageOptions) -> list[str]:
+def write_units(monitors: list[SpikeMonitor], nwbfile: NWBFile, storage: StorageOptions, recording) -> list[str]:
     """Put every spike of every SpikeMonitor into ``nwbfile.units``.
 
     One row per neuron of each monitored group (silent neurons too), monitor after
     monitor. Spike times are the monitors' own float64 seconds; variables recorded at
     spike time become ragged columns aligned with ``spike_times`` (empty for the rows
     of monitors that did not record them). Each column is gathered once, in neuron
-    order, straight into its final array.
+    order, straight into its final array. ``obs_intervals`` are the simulated
+    intervals in which the row's monitor recorded (``recording.observed``), so
+    readers know when a silent neuron was observed.
 
     Returns
     -------
@@ -98,7 +100,8 @@ def write_units(monitors: list[SpikeMonitor], nwbfile: NWBFile, storage: Storage
     columns = [
         VectorData(name="population", description="Name of the Brian2 group the neuron belongs to.",
                    data=[s.population for s, size in zip(spikes, sizes) for _ in range(size)]),
-        VectorData(name="neuron_index", description="Index of the neuron in its population (group).",
+        VectorData(name="neuron", description="Index of the neuron in its population (the Brian2 group that "
+                                              "owns it).",
                    data=np.concatenate([np.arange(s.first_index, s.first_index + size) for s, size in
                                         zip(spikes, sizes)])),
         VectorData(name="monitor", description="Name of the Brian2 SpikeMonitor that recorded the spikes.",
@@ -107,6 +110,7 @@ def write_units(monitors: list[SpikeMonitor], nwbfile: NWBFile, storage: Storage
                  lambda data: VectorData(name="spike_times", data=storage.wrap(data, times=True),
                                          description="Spike times in seconds from the start of the simulation.")),
     ]
+    columns.extend(_observation_columns(spikes, sizes, recording, storage))
     for name, (variable, sources) in _spike_variables(spikes).items():
         columns.extend(_ragged(spikes, sources, storage, lambda data, name=name, variable=variable: value_column(
             name, f"'{variable.name}' at each spike (aligned with spike_times)", data, variable, storage)))
@@ -118,6 +122,18 @@ def write_units(monitors: list[SpikeMonitor], nwbfile: NWBFile, storage: Storage
     nwbfile.units = Units(name="units", description=description, resolution=min(dts), columns=columns,
                           id=np.arange(sum(sizes)))
     return left_out
+
+
+def _observation_columns(spikes: list[_SpikesByNeuron], sizes: list[int], recording, storage: StorageOptions) -> list:
+    """``obs_intervals`` (n x 2, seconds) and its index: each row gets its monitor's intervals."""
+    observed = recording.observed([s.monitor.name for s in spikes])
+    per_row = [np.asarray(observed[s.monitor.name], dtype=np.float64).reshape(-1, 2) for s in spikes]
+    data = np.concatenate([np.tile(intervals, (size, 1)) for intervals, size in zip(per_row, sizes)])
+    ends = np.cumsum(np.repeat([len(intervals) for intervals in per_row], sizes), dtype=np.uint64)
+    column = VectorData(name="obs_intervals", data=storage.wrap(data, times=True),
+                        description="Simulated intervals (start, stop in seconds) in which the neuron's SpikeMonitor "
+                                    "recorded.")
+    return [column, VectorIndex(name="obs_intervals_index", data=storage.wrap(ends), target=column)]
 
 
 def _spike_variables(spikes: list[_SpikesByNeuron]) -> dict[str, tuple]:
@@ -169,7 +185,7 @@ def read_units(units) -> tuple[np.ndarray, np.ndarray]:
 def spikes_by_monitor(units) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """``{monitor: (neuron index in its population, spike time)}`` from a Units table read from a file."""
     times, rows = read_units(units)
-    neuron = np.asarray(units["neuron_index"].data[:])[rows]
+    neuron = np.asarray(units["neuron"].data[:])[rows]
     monitors = np.asarray([m.decode() if isinstance(m, bytes) else m for m in units["monitor"].data[:]])[rows]
     return {name: (neuron[monitors == name], times[monitors == name]) for name in dict.fromkeys(monitors)}
 

@@ -1,14 +1,20 @@
 """``StateMonitor``: each recorded variable as a `StateMonitorSeries` (a ``TimeSeries``) in ``/acquisition``.
 
-Time is on axis 0 and each column is one recorded element (``recorded_indices``).
-A monitor that records more elements than it has samples would give a series
-wider than long, which nwbinspector calls CRITICAL (``check_data_orientation``:
-it takes the longest axis for time) and DANDI then refuses. Such a recording is
-split by columns into ``<monitor>_<variable>_part<k>`` series of at most as many
-columns as samples, each with its own ``recorded_indices`` and with ``part`` and
-``parts`` attributes: time stays on axis 0, each part is an ordinary trace set in
-any viewer, and the parts together (same ``monitor`` and ``variable``) are the
-recording.
+Time is on axis 0 and each column is one recorded element; the attribute
+``recorded_indices`` says which (an attribute, not a dataset: readers such as neo's
+NWBIO turn a series' extra fields into annotations, which may be arrays but not
+datasets).
+
+A recording is split by columns into ``<monitor>_<variable>_part<k>`` series
+(attributes ``part`` and ``parts``; together, with the same ``monitor`` and
+``variable``, they are the recording) when it
+
+- records more elements than it has samples: the series would be wider than long,
+  which nwbinspector calls CRITICAL (``check_data_orientation`` takes the longest
+  axis for time) and DANDI then refuses; parts have at most as many columns as
+  samples, so time stays on axis 0 and each part is an ordinary trace set;
+- records more than `MAX_COLUMNS` elements: ``recorded_indices`` must fit in an
+  HDF5 attribute (64 KiB).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from brian2 import StateMonitor
 from pynwb import NWBFile
-from pynwb.spec import NWBDatasetSpec, NWBGroupSpec
+from pynwb.spec import NWBAttributeSpec, NWBGroupSpec
 
 from ..datasets import StorageOptions, sampling
 from ..extension import nwb_class
@@ -31,14 +37,19 @@ def _as_storable(values: np.ndarray) -> np.ndarray:
     return values.astype(np.uint8) if values.dtype == np.bool_ else values
 
 
+#: Most columns (recorded elements) one series holds: its int64 ``recorded_indices`` take 32 KiB.
+MAX_COLUMNS = 4096
+
+
 def column_blocks(columns: int, samples: int) -> list[slice]:
-    """Column ranges of at most ``samples`` columns each (one range when the data is not wider than long)."""
-    parts = -(-columns // max(samples, 1))
+    """Column ranges of at most ``samples`` (and `MAX_COLUMNS`) columns each, as even as possible."""
+    parts = -(-columns // max(1, min(samples, MAX_COLUMNS)))
     width = -(-columns // parts)
     return [slice(start, min(start + width, columns)) for start in range(0, columns, width)]
 
 
-def write_state_monitors(monitors: list[StateMonitor], nwbfile: NWBFile, storage: StorageOptions) -> list[str]:
+def write_state_monitors(monitors: list[StateMonitor], nwbfile: NWBFile, storage: StorageOptions,
+                         recording) -> list[str]:
     """One `StateMonitorSeries` per recorded variable, named ``<monitor>_<variable>`` (split into
     ``..._part<k>`` when it records more elements than it has samples)."""
     series_class = nwb_class("StateMonitorSeries")
@@ -60,9 +71,8 @@ def write_state_monitors(monitors: list[StateMonitor], nwbfile: NWBFile, storage
             dims = dimensions_of(brian_variable.dim)
             for part, block in enumerate(blocks):
                 split = len(blocks) > 1
-                where = (f" Part {part} of {len(blocks)}: the monitor records more elements than it has samples, "
-                         "so its columns are split over series of at most as many columns as samples."
-                         if split else "")
+                where = (f" Part {part} of {len(blocks)} of the recording, split by columns so that time stays "
+                         f"the longest axis and each part records at most {MAX_COLUMNS} elements." if split else "")
                 nwbfile.add_acquisition(series_class(
                     name=f"{monitor.name}_{variable}" + (f"_part{part}" if split else ""),
                     description=f"'{variable}' of the Brian2 group '{monitor.source.name}' recorded by the "
@@ -81,15 +91,11 @@ SERIES_SPEC = NWBGroupSpec(
     neurodata_type_inc="TimeSeries",
     doc=("One variable recorded by a Brian2 StateMonitor: time on axis 0, one column per recorded "
          "index of the monitored group (neurons, synapses or other elements). A monitor that records more "
-         "elements than it has samples is split by columns into several series (attributes 'part' and 'parts'), "
-         "so that time stays the longest axis."),
-    datasets=[
-        NWBDatasetSpec(
-            name="recorded_indices", dtype="int64", shape=[None], dims=["num_columns"],
-            doc="Index in the monitored group of the element recorded in each column of data.",
-        ),
-    ],
+         "elements than it has samples, or more than 4096 elements, is split by columns into several series "
+         "(attributes 'part' and 'parts'), so that time stays the longest axis."),
     attributes=[
+        NWBAttributeSpec(name="recorded_indices", dtype="int64", shape=[None], dims=["num_columns"],
+                         doc="Index in the monitored group of the element recorded in each column of data."),
         name_attribute("monitor", "Brian2 StateMonitor"),
         name_attribute("source", "monitored Brian2 group"),
         name_attribute("variable", "recorded variable"),
