@@ -43,6 +43,8 @@ def si_unit_name(dimensions) -> str:
     dims = np.asarray(dimensions._dims if isinstance(dimensions, Dimension) else dimensions, dtype=np.float64)
     if not dims.any():
         return "dimensionless"
+    if tuple(dims) == _NAMED_UNITS["siemens"]:
+        return "S"  # neo looks a single unit up by name after stripping a plural 's': "siemens" would fail
     candidates = [("", dims)] + [(name, dims - np.asarray(named, dtype=np.float64))
                                  for name, named in _NAMED_UNITS.items()]
     # fewest unit symbols (a named unit counts one); on a tie the named unit

@@ -202,11 +202,13 @@ def test_readme_example_runs(tmp_path):
 
 def test_readme_loop_runs(tmp_path):
     readme = (ROOT / "README.md").read_text()
-    snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    loop, readers = [block.split("```", 1)[0] for block in readme.split("```python\n")[1:3]]
     script = tmp_path / "readme_loop.py"
-    script.write_text("from brian2 import prefs\nprefs.codegen.target = 'numpy'\n" + snippet)
-    subprocess.run([sys.executable, str(script)], check=True, cwd=tmp_path, capture_output=True)
+    script.write_text("from brian2 import prefs\nprefs.codegen.target = 'numpy'\n" + loop + readers
+                      + "\nprint(len(segment.spiketrains), len(units), sorting.get_num_units())\n")
+    result = subprocess.run([sys.executable, str(script)], check=True, cwd=tmp_path, capture_output=True, text=True)
     assert (tmp_path / "sim.nwb").exists()
+    assert result.stdout.split()[-3:] == ["100", "100", "100"]  # every neuron, in every reader
 
 
 def test_other_pynwb_files_do_not_get_our_namespace(tmp_path):

@@ -42,12 +42,14 @@ def written(tmp_path_factory):
                         name="cells")
     cells.v = "i * 1 * mV"
     generator = SpikeGeneratorGroup(3, [0, 1, 2, 0], [5, 6, 7, 30] * ms, name="generator")
-    synapses = Synapses(generator, cells, on_pre="v_post += 2 * mV", name="synapses")
+    synapses = Synapses(generator, cells, "w : siemens", on_pre="v_post += 2 * mV", name="synapses")
     synapses.connect(p=0.5)
+    synapses.w = "i * nS"
     spikes = SpikeMonitor(cells, name="spikes")
     net = Network(cells, generator, synapses, spikes, SpikeMonitor(generator, name="generator_spikes"),
                   StateMonitor(cells, "v", record=[0, 5, 11], name="trace"),
-                  PopulationRateMonitor(cells, name="rate"), EventMonitor(cells, "rising", name="rising"))
+                  PopulationRateMonitor(cells, name="rate"), EventMonitor(cells, "rising", name="rising"),
+                  StateMonitor(synapses, "w", record=True, name="weights"))
     brian2nwb.snapshot(net)
     net.run(20 * ms)
     late = SpikeMonitor(cells[6:], name="late_spikes")
@@ -93,7 +95,9 @@ def test_neo_reads_every_unit_series_and_epoch(written):
     assert all(train[:2] == [0.02, DURATION] for train in read["trains"][3:9])  # joined after 20 ms
     times = sorted(t for train in spikes_rows for t in train[2])
     assert times == sorted(expected["spikes"]["t"]) and len(times) > 0
-    assert read["signals"] == [["drive", "V", [6, 1]], ["rate", "Hz", [600, 1]], ["trace_v", "V", [600, 3]]]
+    signals = {name: (unit, shape) for name, unit, shape in read["signals"]}
+    assert signals["drive"] == ("V", [6, 1]) and signals["rate"] == ("Hz", [600, 1])
+    assert signals["trace_v"] == ("V", [600, 3]) and signals["weights_w"][0] == "S"
     assert "nwb:recorded_indices" in read["annotations"]["trace_v"]
     assert read["epochs"] == [[2, 2, ["run_0", "run_1"]]]
 
