@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> None:
 
     net = build_and_run()
     spikes = net["spikes"]
-    path = to_nwb(net, args.output, overwrite=args.overwrite, subject=EXAMPLE_SUBJECT, source_script=__file__)
+    path = to_nwb(net, args.output, overwrite=args.overwrite, subject=EXAMPLE_SUBJECT, source_script=__file__,
+                  experimenter=["Doe, Jane"], institution="brian2nwb example")
     print(summarize(path))
     print(f"  {len(spikes.t)} spikes of 'neurons' recorded; all in the file: "
           f"{_same_spikes(path, spikes)}")

@@ -9,7 +9,7 @@ record's functions and never asks which kind it holds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: Build stages: groups first, then views of groups, then what connects or drives them, then monitors.
 GROUPS, VIEWS, CONNECTIONS, MONITORS = 0, 1, 2, 3
@@ -53,6 +53,8 @@ class Kind:
         ``check(description, model, checker) -> None``: kind-specific checks of a
         description read from a file (raise `UnsafeModelError`), after the generic
         ones; ``checker`` is the model's `safety.CodeChecker`.
+    table_docs : dict
+        ``{table name: table_docs.TableDoc}`` for the tables only this kind has.
     to_nwb, from_nwb : callable or None
         ``to_nwb(description, nwbfile) -> (attrs, tables)`` adjusts what is written
         (e.g. a link instead of a table); ``from_nwb(container, attrs, tables)``
@@ -80,6 +82,7 @@ class Kind:
     role: str = ""
     elements: str = "neurons"
     check: Callable | None = None
+    table_docs: dict = field(default_factory=dict)
     to_nwb: Callable | None = None
     from_nwb: Callable | None = None
     random: bool = False

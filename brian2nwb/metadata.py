@@ -85,6 +85,12 @@ def codegen_targets(view: NetworkView) -> str:
     return ",".join(sorted(targets)) or str(brian2.prefs.codegen.target)
 
 
+def provenance_comment() -> str:
+    """The ``comments`` of the series brian2nwb writes: which software made the values."""
+    versions = software_versions()
+    return f"Simulated with Brian2 {versions['brian2']}; written by brian2nwb {versions['brian2nwb']}."
+
+
 def software_versions() -> dict[str, str]:
     from . import __version__
     return {"brian2": brian2.__version__, "brian2nwb": __version__, "numpy": np.__version__,
@@ -118,7 +124,9 @@ def make_nwbfile(view: NetworkView, subject, source_script, metadata: dict) -> N
         identifier=str(uuid.uuid4()),
         session_start_time=datetime.now().astimezone(),
         was_generated_by=[[name, version] for name, version in versions.items()],
-    )
+        experiment_description=f"In-silico experiment: a spiking neural network simulated with Brian2 "
+                               f"{versions['brian2']}; results and model written by brian2nwb.",
+    )  # no default keywords: neo's NWBIO (0.14) cannot read a file that has them (neo issue #1413)
     if source_script == "auto":
         source_script = main_script()
     if source_script is not None:
@@ -130,7 +138,8 @@ def make_nwbfile(view: NetworkView, subject, source_script, metadata: dict) -> N
         raise ValueError("session_start_time must be timezone-aware, e.g. datetime.now().astimezone().")
     nwbfile = NWBFile(**fields, subject=make_subject(subject))
     nwbfile.add_lab_meta_data(Brian2Simulation(
-        name="brian2", network=view.name,
+        name="brian2", network=view.name, description=describe_session(view) + " Its model, to rebuild it with "
+                                                                            "brian2nwb.from_nwb, is in 'objects'.",
         brian2_version=versions["brian2"], brian2nwb_version=versions["brian2nwb"],
         numpy_version=versions["numpy"], python_version=versions["python"],
         device=device_name(), codegen_target=codegen_targets(view),
@@ -141,11 +150,16 @@ def make_nwbfile(view: NetworkView, subject, source_script, metadata: dict) -> N
 
 def add_run_epochs(nwbfile: NWBFile, recording) -> None:
     """The runs whose results the file holds (``recording.surviving_runs()``), one row each, in simulated
-    time; every run, those undone by a restore included, is in the model's ``runs`` table."""
+    time; every run, those undone by a restore included, is in the model's ``runs`` table.
+
+    A single run is no epoch table: its one row would only repeat the simulated
+    interval, which the Units' ``obs_intervals`` and ``Brian2Simulation.t_end`` hold
+    (nwbinspector suggests another type for one-row tables).
+    """
     from pynwb.epoch import TimeIntervals
 
     kept = recording.surviving_runs()
-    if not kept:
+    if len(kept) < 2:
         return
     epochs = TimeIntervals(name="epochs", description="The run() calls of the Brian2 simulation whose results "
                                                       "this file holds (in simulated time), tagged run_<k>: row k "

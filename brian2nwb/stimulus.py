@@ -8,6 +8,7 @@ from pynwb import NWBFile
 
 from .datasets import StorageOptions
 from .extension import TimedArraySeries
+from .metadata import provenance_comment
 from .quantities import dimensions_of, si_unit_name
 
 
@@ -22,6 +23,6 @@ def write_timed_arrays(arrays: dict[str, TimedArray], nwbfile: NWBFile, storage:
             description=f"Values of the Brian2 TimedArray used as '{name}' in the model code ({shape}); "
                         "row k holds the value from time k/rate on.",
             data=storage.wrap(values), unit=si_unit_name(dims), dimensions=dims,
-            starting_time=0.0, rate=1.0 / float(array.dt),
+            starting_time=0.0, rate=1.0 / float(array.dt), comments=provenance_comment(),
         ))
     return []

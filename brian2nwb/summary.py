@@ -28,8 +28,7 @@ def summarize(path: str | os.PathLike) -> dict:
             summary["dt_s"] = float(simulation.dt)
             for name, obj in sorted(simulation.objects__brian2_object_models.items()):
                 _add_object(summary, name, obj)
-            runs = simulation.dynamic_tables.get("runs")
-            summary["runs"] = len(runs) if runs is not None else 0
+            summary["runs"] = _rows(simulation.brian2_tables.get("runs"))
         units = nwbfile.units
         if units is not None:
             summary["recordings"]["units"] = len(units)
@@ -59,13 +58,19 @@ def _add_object(summary: dict, name: str, obj) -> None:
             entry["equations"] = obj.model.count("\n") + 1
         summary["groups"].append(entry)
     if "synapses" in roles:
-        connectivity = obj.dynamic_tables.get("connectivity")
         summary["synapses"].append({"name": name, "source": obj.source, "target": obj.target,
-                                    "synapses": len(connectivity) if connectivity is not None else 0})
+                                    "synapses": _rows(obj.brian2_tables.get("connectivity"))})
     if "input" in roles:
         summary["inputs"].append({"name": name, "kind": kind_name})
     if "monitor" in roles:
         summary["monitors"].append({"name": name, "kind": kind_name, "source": obj.source})
+
+
+def _rows(table) -> int:
+    """Rows of a `Brian2Table` (0 if absent), read from its first column's shape."""
+    if table is None or not len(table.colnames):
+        return 0
+    return int(table.vector_datas[str(table.colnames[0])].data.shape[0])
 
 
 def format_summary(summary: dict) -> str:

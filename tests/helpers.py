@@ -46,6 +46,14 @@ def check_valid(path: Path, inspect: bool = True) -> None:
                                   for m in serious)
 
 
+def every_finding(path: Path) -> list[str]:
+    """Every nwbinspector message about ``path`` under DANDI's configuration, at any importance."""
+    from nwbinspector import inspect_nwbfile, load_config
+
+    return [f"{m.importance.name} {m.check_function_name} {m.object_name}: {m.message}"
+            for m in inspect_nwbfile(nwbfile_path=str(path), config=load_config("dandi"))]
+
+
 def spikes_of(data: dict, monitor: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(neuron per spike, spike time, row) of ``monitor``'s rows of the Units table, as read back."""
     ends = data["units/spike_times_index"].astype(np.int64)

@@ -67,7 +67,7 @@ def test_every_object_and_part_is_in_the_file_or_named(tmp_path):
     warned = "\n".join(str(w.message) for w in caught)
     with NWBHDF5IO(str(path), "r") as io:
         simulation = io.read().lab_meta_data["brian2"]
-        scheduled = set(simulation.dynamic_tables["schedule"]["object"].data[:])
+        scheduled = set(simulation.brian2_tables["schedule"].vector_datas["object"].data[:])
         described = set(simulation.objects__brian2_object_models)
     objects = [obj for obj in net.objects if type(obj).__name__ != "RunRecorder"]
     for obj in objects:
@@ -78,6 +78,31 @@ def test_every_object_and_part_is_in_the_file_or_named(tmp_path):
     assert described >= {"neurons", "neurons_subgroup", "poisson", "generator", "synapses", "cell", "spikes",
                          "halves", "cell_v", "rate"}
     assert any(name.startswith("poissoninput") for name in described)
+
+
+def weak_descriptions(path) -> list[str]:
+    """Typed groups and datasets whose description is missing, empty, a placeholder or just their name."""
+    import h5py
+
+    weak = []
+    with h5py.File(path, "r") as file:
+        def visit(name, obj):
+            if name.startswith("specifications") or "neurodata_type" not in obj.attrs:
+                return
+            description = obj.attrs.get("description")
+            description = description.decode() if isinstance(description, bytes) else description
+            if description is None:
+                if isinstance(obj, h5py.Group) and obj.attrs.get("namespace") == "ndx-brian2":
+                    weak.append(f"{name}: none")
+            elif description.strip() in ("", name.rsplit("/", 1)[-1], "no description") or len(description) < 12:
+                weak.append(f"{name}: {description!r}")
+        file.visititems(visit)
+    return weak
+
+
+def test_every_group_and_column_says_what_it_is(tmp_path):
+    path = brian2nwb.to_nwb(every_kind(), tmp_path / "described.nwb", subject=SUBJECT)
+    assert weak_descriptions(path) == []
 
 
 def test_wide_state_monitor_is_split_with_time_on_axis_0(tmp_path):

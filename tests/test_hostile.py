@@ -73,9 +73,7 @@ ATTACKS = {
     "stored state with a code name": lambda f: f["general/brian2/steps/target"].__setitem__(0, "__import__"),
     "random state position out of range": lambda f: f["general/brian2/random_states/mt_pos"].__setitem__(0, 10**6),
     "random block that does not exist": lambda f: f["general/brian2/random_states/rand_block"].__setitem__(0, 7),
-    "values set for too many neurons": lambda f: (
-        _replace(f, f"{OBJECTS}/neurons/step_2_state/I", np.zeros(10**4)),
-        _replace(f, f"{OBJECTS}/neurons/step_2_state/id", np.arange(10**4))),
+    "values set for too many neurons": lambda f: _replace(f, f"{OBJECTS}/neurons/step_2_state/I", np.zeros(10**4)),
 }
 
 

@@ -14,7 +14,7 @@ import pytest
 from brian2 import Network, NetworkOperation, NeuronGroup, SpikeMonitor, StateMonitor, ms, run
 
 import brian2nwb
-from helpers import SUBJECT, check_valid, read_plain, spikes_of
+from helpers import SUBJECT, check_valid, every_finding, read_plain, spikes_of
 from test_resimulation import resimulate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,6 +195,10 @@ def test_readme_example_runs(tmp_path):
     assert "all in the file: True" in result.stdout
     assert "identical to the recording: True" in result.stdout
     check_valid(tmp_path / "example.nwb")
+    # nothing else at any importance under DANDI's configuration; keywords would make the file unreadable by
+    # neo's NWBIO 0.14 (neo issue #1413), so brian2nwb adds none and nwbinspector suggests them
+    assert [f.split(" ")[:2] for f in every_finding(tmp_path / "example.nwb")] == [
+        ["BEST_PRACTICE_SUGGESTION", "check_keywords"]]
     again = subprocess.run([sys.executable, "-m", "brian2nwb.example", str(tmp_path / "example.nwb"),
                             "--target", "numpy"], capture_output=True, text=True, cwd=tmp_path)
     assert again.returncode != 0 and "overwrite" in again.stderr
@@ -207,8 +211,9 @@ def test_readme_loop_runs(tmp_path):
     script.write_text("from brian2 import prefs\nprefs.codegen.target = 'numpy'\n" + loop + readers
                       + "\nprint(len(segment.spiketrains), len(units), sorting.get_num_units())\n")
     result = subprocess.run([sys.executable, str(script)], check=True, cwd=tmp_path, capture_output=True, text=True)
-    assert (tmp_path / "sim.nwb").exists()
     assert result.stdout.split()[-3:] == ["100", "100", "100"]  # every neuron, in every reader
+    assert [f.split(" ")[:2] for f in every_finding(tmp_path / "sim.nwb")] == [
+        ["BEST_PRACTICE_SUGGESTION", "check_keywords"]]  # the README's metadata (keywords: see the example test)
 
 
 def test_other_pynwb_files_do_not_get_our_namespace(tmp_path):

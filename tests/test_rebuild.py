@@ -172,10 +172,11 @@ MODEL_READER = textwrap.dedent("""
         print("MODEL", neurons.model.replace(chr(10), " | "))
         print("THRESHOLD", neurons.threshold)
         print("TYPES", sorted(type(o).__name__ for o in objects.values()))
-        connectivity = objects["synapses"].dynamic_tables["connectivity"]
-        print("SYNAPSES", len(connectivity), [int(i) for i in connectivity["i"].data[:5]])
-        print("TABLES", sorted(simulation.dynamic_tables))
-        print("RUNS", simulation.dynamic_tables["runs"].to_dataframe().to_dict("list"))
+        connectivity = objects["synapses"].brian2_tables["connectivity"].vector_datas
+        print("SYNAPSES", len(connectivity["i"].data), [int(i) for i in connectivity["i"].data[:5]])
+        print("TABLES", sorted(simulation.brian2_tables))
+        runs = simulation.brian2_tables["runs"]
+        print("RUNS", {name: runs.vector_datas[name].data[:].tolist() for name in runs.colnames})
     assert "brian2nwb" not in sys.modules
 """)
 

@@ -215,10 +215,11 @@ def test_every_timed_array_sample(rich, name):
     assert data[f"{prefix}/data"].ndim == array.values.ndim
 
 
-def test_epoch_and_provenance(rich):
+def test_one_run_is_the_observed_interval_and_provenance(rich):
     net, _, _, data, _ = rich
-    np.testing.assert_array_equal(data["epochs/start_time"], [0.0])
-    np.testing.assert_allclose(data["epochs/stop_time"], [float(net.t_)])
+    assert "epochs/start_time" not in data  # one run: no one-row epoch table, the interval is obs_intervals
+    np.testing.assert_allclose(data["units/obs_intervals"], np.tile([0.0, float(net.t_)], (len(data["units/population"]), 1)))
+    assert data["brian2/t_end"] == pytest.approx(float(net.t_))
     assert data["brian2/codegen_target"] == "numpy"
     assert data["brian2/device"] == "runtime"
     assert data["brian2/dt"] == pytest.approx(1e-4)

@@ -23,11 +23,13 @@ MORPHOLOGY_READER = textwrap.dedent("""
     with NWBHDF5IO(sys.argv[1], "r") as io:
         cell = io.read().lab_meta_data["brian2"].objects__brian2_object_models["cell"]
         print("TYPE", cell.neurodata_type, cell.N)
-        sections = cell.dynamic_tables["morphology"].to_dataframe()
-        for row in sections.itertuples():
-            print("SECTION", row.kind, row.parent_section, repr(row.name_in_parent), row.n, repr(row.type))
-        points = cell.dynamic_tables["morphology_points"]
-        print("UNIT", points["diameter"].unit, len(points))
+        sections = cell.brian2_tables["morphology"].vector_datas
+        for row in zip(*(sections[name].data[:] for name in ("kind", "parent_section", "name_in_parent", "n",
+                                                               "type"))):
+            kind, parent, name, n, section_type = row
+            print("SECTION", kind, parent, repr(name), n, repr(section_type))
+        points = cell.brian2_tables["morphology_points"].vector_datas
+        print("UNIT", points["diameter"].unit, len(points["diameter"].data))
         print("DIAMETER", [round(float(d) * 1e6, 3) for d in points["diameter"].data[:]])
         print("X", [round(float(x) * 1e6, 3) for x in points["x"].data[:]])
         print("MODEL", cell.model.replace(chr(10), " | "))

@@ -69,5 +69,5 @@ def test_model_is_typed_and_documented(file):
     kinds = {name: attribute(group, "neurodata_type") for name, group in objects.items()}
     assert kinds["neurons"] == "NeuronGroupModel" and kinds["input_syn"] == "SynapsesModel"
     for table in ("clocks", "schedule", "runs"):
-        assert attribute(simulation[table], "neurodata_type") == "DynamicTable"
+        assert attribute(simulation[table], "neurodata_type") == "Brian2Table"
         assert attribute(simulation[table], "description")

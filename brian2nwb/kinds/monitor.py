@@ -9,6 +9,7 @@ from brian2 import EventMonitor, PopulationRateMonitor, SpikeMonitor, StateMonit
 from ..build import BuildContext
 from ..describe import ObjectDescription
 from ..spec_types import bool_attribute, model_type, text_attribute
+from ..table_docs import TableDoc
 
 
 def describe(monitor, initial: dict | None) -> ObjectDescription:
@@ -64,6 +65,10 @@ MONITOR_SPEC = model_type("MonitorModel", "A Brian2 monitor (its recordings are 
                              "indices were.", required=False),
 ])
 
+TABLE_DOCS = {"recorded": TableDoc("The elements a StateMonitor records.",
+                                   {"index": "Index in the monitored group of each recorded element, in the order "
+                                             "of the columns of its series."})}
+
 #: The keyword arguments of every monitor's `Kind`.
 MONITOR = dict(describe=describe, build=build, nwb_type="MonitorModel", role="monitor", to_nwb=to_nwb,
-               from_nwb=from_nwb)
+               from_nwb=from_nwb, table_docs=TABLE_DOCS)

@@ -16,6 +16,7 @@ from ..describe import ObjectDescription, group_tables, method_used
 from ..equations import equations_text
 from ..kind import GROUPS, Kind
 from ..spec_types import GROUP_TABLES_DOC, group_model_attributes, model_type
+from ..table_docs import TableDoc
 
 
 def group_attrs(group) -> dict:
@@ -63,8 +64,14 @@ def build(description: ObjectDescription, context: BuildContext) -> NeuronGroup:
     return group
 
 
+TABLE_DOCS = {
+    "events": TableDoc("Custom events of the group (Brian2's events argument) and the code run on them.",
+                       {"event": "Name of the event.", "condition": "The condition that triggers it.",
+                        "code": "The statements run when it happens (run_on_event; empty: none)."}),
+}
+
 SPEC = model_type("NeuronGroupModel", "A Brian2 NeuronGroup. " + GROUP_TABLES_DOC,
                   group_model_attributes("neurons"))
 
 KIND = Kind("NeuronGroup", describe=describe, build=build, stage=GROUPS, nwb_type="NeuronGroupModel", specs=(SPEC,),
-            stateful=True, role="group")
+            stateful=True, role="group", table_docs=TABLE_DOCS)

@@ -8,6 +8,7 @@ from pynwb import NWBFile, TimeSeries
 
 from ..datasets import StorageOptions, sampling
 from ..kind import MONITORS, Kind
+from ..metadata import provenance_comment
 from .monitor import MONITOR, MONITOR_SPEC
 
 
@@ -25,7 +26,7 @@ def write_population_rates(monitors: list[PopulationRateMonitor], nwbfile: NWBFi
             description=f"Population rate of the Brian2 group '{monitor.source.name}' (spikes per neuron per "
                         f"second in each time step, unsmoothed), recorded by the PopulationRateMonitor.",
             data=storage.wrap(np.asarray(monitor.variables["rate"].get_value())),
-            unit="hertz",
+            unit="hertz", comments=provenance_comment(),
             **sampling(times, float(monitor.clock.dt_)),
         ))
     return left_out

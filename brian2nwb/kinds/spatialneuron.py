@@ -32,6 +32,8 @@ from ..equations import equations_text
 from ..kind import GROUPS, Kind
 from ..safety import UnsafeModelError, check_name
 from ..spec_types import GROUP_TABLES_DOC, group_model_attributes, model_type
+from ..table_docs import TableDoc
+from . import neurongroup
 from .neurongroup import group_arguments, group_attrs, neuron_tables
 
 #: The Brian2 morphology classes a file may name.
@@ -198,10 +200,29 @@ SPEC = model_type("SpatialNeuronModel", "A Brian2 SpatialNeuron (multicompartmen
                   "otherwise: diameter, length of the compartment ending there, x, y, z relative to the parent's "
                   "end). " + GROUP_TABLES_DOC, group_model_attributes("compartments"))
 
+TABLE_DOCS = dict(neurongroup.TABLE_DOCS, **{
+    "morphology": TableDoc(
+        "The sections of the morphology, in the order Brian2 numbers compartments (depth first).",
+        {"kind": "Brian2's class of the section: Soma, Cylinder or Section.",
+         "type": "Brian2's type of the section, e.g. 'axon' (empty: none).",
+         "parent_section": "Row of the parent section (-1: the root).",
+         "name_in_parent": "The name the section has in its parent, e.g. 'dendrite' (empty: unnamed).",
+         "n": "Number of compartments of the section."}),
+    "morphology_points": TableDoc(
+        "The points of the sections, section after section: 1 for a Soma, n+1 for other sections (the start "
+        "of the first compartment and the end of each compartment).",
+        {"diameter": "Diameter at the point, in metres (constant along a Cylinder).",
+         "length": "Length of the compartment that ends at the point, in metres (NaN at the first point and for "
+                   "a Soma).",
+         "x": "x coordinate in metres, relative to the end of the parent section (NaN: no coordinates).",
+         "y": "y coordinate (see x).", "z": "z coordinate (see x)."}),
+})
+
 #: What a SpatialNeuron defines besides the user's equations.
 NAMES = frozenset({"v", "Im", "Ic", "length", "distance", "area", "volume", "diameter", "Cm", "Ri", "r_length_1",
                    "r_length_2", "x", "y", "z", "time_constant", "space_constant"})
 
 KIND = Kind("SpatialNeuron", describe=describe, build=build, stage=GROUPS, nwb_type="SpatialNeuronModel",
             specs=(SPEC,), stateful=True, role="group", elements="compartments", check=check, names=NAMES,
+            table_docs=TABLE_DOCS,
             flags=frozenset({"point current"}))

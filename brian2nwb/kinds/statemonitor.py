@@ -27,6 +27,7 @@ from pynwb.spec import NWBAttributeSpec, NWBGroupSpec
 from ..datasets import StorageOptions, sampling
 from ..extension import nwb_class
 from ..kind import MONITORS, Kind
+from ..metadata import provenance_comment
 from ..quantities import dimensions_of, si_unit_name
 from ..spec_types import dimensions_attribute, int_attribute, name_attribute
 from .monitor import MONITOR, MONITOR_SPEC
@@ -81,6 +82,7 @@ def write_state_monitors(monitors: list[StateMonitor], nwbfile: NWBFile, storage
                     unit=si_unit_name(dims), dimensions=dims,
                     monitor=monitor.name, source=monitor.source.name, variable=variable,
                     recorded_indices=indices[block], **({"part": part, "parts": len(blocks)} if split else {}),
+                    comments=provenance_comment(),
                     **timing,
                 ))
     return left_out

@@ -13,6 +13,7 @@ from ..equations import equations_text
 from ..kind import CONNECTIONS, Kind
 from ..safety import MAX_SIZE, UnsafeModelError, check_name, sizes_of
 from ..spec_types import model_type, text_attribute
+from ..table_docs import TableDoc
 
 
 def equations(synapses) -> str:
@@ -126,6 +127,20 @@ def check(description: ObjectDescription, model, checker) -> None:
             raise UnsafeModelError(f"{what}: synapse indices outside the {limit} neurons of '{end}'.")
 
 
+TABLE_DOCS = {
+    "connectivity": TableDoc("The realised synapses, one row per synapse, in Brian2's order.",
+                             {"i": "Index of the presynaptic neuron in the source group.",
+                              "j": "Index of the postsynaptic neuron in the target group."},
+                             other="Per-synapse delays, in seconds, of a pathway (the column is 'delay_<pathway>')."),
+    "pathways": TableDoc("The synaptic pathways: the code run when a presynaptic (or postsynaptic) event arrives.",
+                         {"pathway": "Name of the pathway (Brian2's on_pre/on_post key, e.g. 'pre').",
+                          "prepost": "'pre' or 'post': which side's events trigger it.",
+                          "event": "The event that triggers it ('spike' or a custom event).",
+                          "code": "The statements run per synapse.",
+                          "delay": "Its delay in seconds, when one delay holds for all synapses.",
+                          "per_synapse_delay": "Whether delays are per synapse (then in 'connectivity')."}),
+}
+
 SPEC = model_type("SynapsesModel", "A Brian2 Synapses object; 'connectivity' holds i, j and per-synapse delays, "
                                    "'pathways' the code run on pre- and postsynaptic events.", [
     text_attribute("source", "Name of the presynaptic group."),
@@ -136,4 +151,4 @@ SPEC = model_type("SynapsesModel", "A Brian2 Synapses object; 'connectivity' hol
 ])
 
 KIND = Kind("Synapses", describe=describe, build=build, stage=CONNECTIONS, nwb_type="SynapsesModel", specs=(SPEC,),
-            stateful=True, role="synapses", check=check)
+            stateful=True, role="synapses", elements="synapses", check=check, table_docs=TABLE_DOCS)

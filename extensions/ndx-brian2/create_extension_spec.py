@@ -46,6 +46,19 @@ def shared_types() -> list:
         attributes=[dimensions_attribute()],
     )
 
+    table = NWBGroupSpec(
+        neurodata_type_def="Brian2Table",
+        neurodata_type_inc="NWBContainer",
+        doc=("A table of a Brian2 model: equally long columns (VectorData, QuantityData for physical quantities), "
+             "in the order 'colnames' gives. Unlike a DynamicTable it has no 'id' column (rows are numbered 0..n-1) "
+             "and one row is as natural as many (a group's shared variables, a network's one clock)."),
+        attributes=[text_attribute("description", "What the table holds."),
+                    NWBAttributeSpec(name="colnames", doc="The names of the columns, in order.", dtype="text",
+                                     shape=[None], dims=["num_columns"])],
+        datasets=[NWBDatasetSpec(neurodata_type_inc="VectorData", quantity="*",
+                                 doc="A column; its description says what it holds.")],
+    )
+
     object_model = NWBGroupSpec(
         neurodata_type_def="Brian2ObjectModel",
         neurodata_type_inc="NWBContainer",
@@ -57,8 +70,9 @@ def shared_types() -> list:
              "'step_<k>_shared_state' (variables the user changed before step k of the network's 'steps' table), "
              "and kind-specific tables ('events', 'run_regularly', 'links', 'connectivity', 'pathways', "
              "'recorded', 'morphology'...)."),
-        attributes=[text_attribute("clock", "Name of the Brian2 clock the object runs on.", required=False)],
-        groups=[NWBGroupSpec(neurodata_type_inc="DynamicTable", quantity="*",
+        attributes=[text_attribute("description", "What the object is, in a sentence."),
+                    text_attribute("clock", "Name of the Brian2 clock the object runs on.", required=False)],
+        groups=[NWBGroupSpec(neurodata_type_inc="Brian2Table", quantity="*",
                              doc="Tables describing the object: its state, code and connectivity.")],
     )
     simulation = NWBGroupSpec(
@@ -67,6 +81,7 @@ def shared_types() -> list:
         doc=("A Brian2 simulation: the software that ran it, how it ran, and the tables that describe "
              "the network's objects."),
         attributes=[
+            text_attribute("description", "What was simulated, in a sentence."),
             NWBAttributeSpec(name="network", doc="Name of the Brian2 Network.", dtype="text"),
             NWBAttributeSpec(name="brian2_version", doc="Version of Brian2 that ran the simulation.", dtype="text"),
             NWBAttributeSpec(name="brian2nwb_version", doc="Version of brian2nwb that wrote the file.",
@@ -89,15 +104,16 @@ def shared_types() -> list:
                          quantity="?",
                          groups=[NWBGroupSpec(neurodata_type_inc="Brian2ObjectModel", quantity="*",
                                               doc="One object of the network.")]),
-            NWBGroupSpec(neurodata_type_inc="DynamicTable", quantity="*",
+            NWBGroupSpec(neurodata_type_inc="Brian2Table", quantity="*",
                          doc=("Tables about the whole network: 'clocks' (name, dt), 'schedule' (when, order, "
-                              "clock and active flag of every object and its parts), 'identifiers' (external "
-                              "constants and TimedArrays the code used, per scope and run) and 'runs' (start, "
-                              "duration and seed of each run)."))
+                              "clock, active and member flags of every object and its parts), 'identifiers' "
+                              "(external constants and TimedArrays the code used, per scope and run), 'runs' (start, "
+                              "duration and seed of each run), 'steps' (what happened, in order) and "
+                              "'random_states'/'random_blocks' (the random state at the start of each run)."))
         ],
     )
 
-    return [quantity_data, timed_array_series, object_model, simulation]
+    return [quantity_data, timed_array_series, table, object_model, simulation]
 
 
 def make_types() -> list:

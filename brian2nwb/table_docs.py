@@ -1,0 +1,129 @@
+"""What the model's tables and their columns mean, written into the file for its readers.
+
+`TableDoc` holds a table's description and its columns'. The tables every kind
+may have (state, group parts) and the network's tables are described here; a kind
+describes its own tables in its `Kind.table_docs`. State columns are variables,
+described from their name, unit and the kind of element they belong to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TableDoc:
+    """The description of a table and of its columns (by column name); ``other`` describes columns not
+    listed (``{column}`` is replaced by the column's name)."""
+
+    doc: str
+    columns: dict = field(default_factory=dict)
+    other: str | None = None
+
+    def column(self, name: str) -> str | None:
+        if name in self.columns:
+            return self.columns[name]
+        return self.other.format(column=name) if self.other else None
+
+
+def state_doc(table: str, elements: str) -> TableDoc | None:
+    """The doc of a state table (``final_state``, ``initial_shared_state``, ``step_<k>_state``...)."""
+    shared = "shared" in table
+    what = "Shared (scalar) variables" if shared else f"Variables, one row per {elements[:-1] or 'element'}"
+    if table.startswith("final_"):
+        return TableDoc(f"{what}, at the end of the recording (raw values in SI base units).")
+    if table.startswith("initial_"):
+        rest = "." if shared else "; variables missing here had the values they have in final_state."
+        return TableDoc(f"{what}, when the object joined the network (t=0 for most){rest}")
+    if table.startswith("step_"):
+        step = table.split("_")[1]
+        return TableDoc(f"{what}, as the user set them at step {step} of the network's 'steps' table (only "
+                        "those that changed).")
+    return None
+
+
+def variable_doc(column: str, unit: str, elements: str, shared: bool) -> str:
+    """The doc of a state column: a Brian2 variable."""
+    per = "its one value" if shared else f"one value per {elements[:-1] or 'element'}"
+    unit = "dimensionless" if unit == "dimensionless" else f"in {unit}"
+    return f"The Brian2 variable '{column}', {unit} ({per}), exactly as Brian2 held it."
+
+
+#: Tables any group may have (see `describe.group_tables`).
+GROUP_TABLES = {
+    "dtypes": TableDoc("Variables declared with a floating-point type other than float64 (Brian2's dtype "
+                       "argument).", {"variable": "Name of the variable.", "dtype": "Its numpy type, e.g. float32."}),
+    "run_regularly": TableDoc("Operations Brian2 runs regularly on the group (run_regularly); their clock, when "
+                              "and order are in the network's 'schedule' table.",
+                              {"operation": "Name of the operation (its Brian2 object).",
+                               "code": "Its code: Brian2 statements run on every element."}),
+    "links": TableDoc("Linked variables: each is the variable of another group (read and written there).",
+                      {"variable": "The linked variable of this group.",
+                       "target": "The group it links to.",
+                       "target_variable": "The variable it links to.",
+                       "index": "How elements map: empty for Brian2's own indexing, 'array' for the index array "
+                                "in 'link_<variable>_index', else the name of an integer variable of this group."}),
+}
+
+#: The network's tables (in /general/brian2).
+NETWORK_TABLES = {
+    "clocks": TableDoc("The Brian2 clocks of the network.", {"clock": "Name of the clock.",
+                                                             "dt": "Its time step in seconds."}),
+    "schedule": TableDoc(
+        "Every object of the network and its parts (state updaters, thresholders, pathways...), in the order "
+        "Brian2 schedules them with 'when' and 'order'.",
+        {"object": "Name of the object or part.", "owner": "The object it is a part of (itself for an object).",
+         "kind": "Its Brian2 class.", "clock": "Name of the clock it runs on.",
+         "when": "Its slot in Brian2's schedule (e.g. 'groups', 'thresholds', 'before_synapses').",
+         "order": "Its order within the slot (ties are broken by name).",
+         "active": "Whether it was active when it joined the network (later switches are in 'steps').",
+         "member": "Whether its owner was in the network at the first run (objects that join later have an "
+                   "'add' step; others are only referred to, e.g. a subgroup)."}),
+    "identifiers": TableDoc(
+        "External identifiers the model code used (constants and TimedArrays), per run.",
+        {"identifier": "The name the code uses.",
+         "scope": "Where Brian2 found it: a group's own namespace (the group's name) or 'run' (the run's namespace "
+                  "or the script's variables).",
+         "run": "The run (row of 'runs') it was used in.",
+         "kind": "'constant', 'timed_array' (its values are the series named in 'reference' in /stimulus) or "
+                 "'function' (Python code, not stored).",
+         "value": "A constant's value in SI base units; a TimedArray's dt in seconds.",
+         "dimensions": "The constant's dimension as exponents of metre, kilogram, second, ampere, kelvin, mole, "
+                       "candela.",
+         "dtype": "The constant's numpy type.", "reference": "The TimedArray's series, or the function's name."}),
+    "runs": TableDoc("Every run() of the recording, in order (those a restore() undid included).",
+                     {"start_time": "Simulated time at its start, in seconds.",
+                      "duration": "Simulated time it ran, in seconds (shorter than asked if stop() ended it).",
+                      "seed": "The random seed brian2nwb set before it (snapshot(seed=...)); -1 for none: its random "
+                              "state is in 'random_states'."}),
+    "steps": TableDoc(
+        "What happened to the network, in order: run, add/remove (an object joins or leaves), "
+        "activate/deactivate (an object or part is switched on or off), set (the user set variables; the values "
+        "are in the target's 'step_<row>_state' tables), store/restore (Brian2's Network.store/restore).",
+        {"action": "What happened.", "target": "The object or part, or the name of the stored state.",
+         "run": "For 'run', the row in 'runs'; else -1."}),
+    "random_states": TableDoc(
+        "The state of Brian2's random numbers at the start of a run: numpy's Mersenne Twister and, for the Cython "
+        "target, the blocks of numbers drawn ahead.",
+        {"run": "The run (row of 'runs').", "mt_keys": "The Mersenne Twister's 624 keys.",
+         "mt_pos": "Its position.", "has_gauss": "Whether a Gaussian number is cached.",
+         "cached_gaussian": "The cached Gaussian number.",
+         "rand_index": "Position in the block of rand() numbers in use (0: none in use).",
+         "randn_index": "Position in the block of randn() numbers in use (0: none in use).",
+         "rand_block": "Row of that block in 'random_blocks' (-1: none).",
+         "randn_block": "Row of that block in 'random_blocks' (-1: none)."}),
+    "random_blocks": TableDoc("Blocks of random numbers the Cython target had drawn ahead.",
+                              {"values": "The numbers of one block."}),
+}
+
+
+def find(table: str, kind_docs: dict, elements: str) -> TableDoc:
+    """The doc of an object's table: the kind's own, a group table's, a state table's, or a plain one."""
+    for docs in (kind_docs, GROUP_TABLES, NETWORK_TABLES):
+        if table in docs:
+            return docs[table]
+    if table.startswith("link_") and table.endswith("_index"):
+        variable = table[len("link_"):-len("_index")]
+        return TableDoc(f"The index array of the linked variable '{variable}': element k reads element index[k] "
+                        "of the target.", {"index": "Index in the target group."})
+    return state_doc(table, elements) or TableDoc(f"The table '{table}'.")
