@@ -61,23 +61,22 @@ def run_validate(args) -> int:
     from nwbinspector import Importance, inspect_nwbfile, load_config
 
     failed = False
-    if args.file.is_dir():  # a Zarr store: pynwb validates it through its IO object
+    config = load_config("dandi") if args.dandi else None
+    if args.file.is_dir():  # a Zarr store: validated and inspected through brian2nwb's own IO object (nwbinspector
+        from nwbinspector import inspect_nwbfile_object  # cannot open hdmf-zarr stores itself on every version)
+
         from .extension import nwb_io
 
         with nwb_io(args.file, mode="r") as io:
             errors = pynwb.validate(io=io)
+            messages = list(inspect_nwbfile_object(io.read(), config=config))
     else:
         errors = pynwb.validate(path=str(args.file))
+        messages = list(inspect_nwbfile(nwbfile_path=args.file, config=config))
     print(f"pynwb validation: {'OK' if not errors else f'{len(errors)} error(s)'}")
     for error in errors:
         print(f"  {error}")
     failed |= bool(errors)
-    config = load_config("dandi") if args.dandi else None
-    try:
-        messages = list(inspect_nwbfile(nwbfile_path=args.file, config=config))
-    except Exception as error:  # noqa: BLE001 - e.g. a backend nwbinspector cannot open
-        print(f"nwbinspector: could not inspect the file ({type(error).__name__}: {error})")
-        messages = []
     serious = [m for m in messages if m.importance in (Importance.CRITICAL, Importance.BEST_PRACTICE_VIOLATION)
                or (args.dandi and m.importance == Importance.ERROR)]
     print(f"nwbinspector{' (DANDI configuration)' if args.dandi else ''}: {len(messages)} message(s), "

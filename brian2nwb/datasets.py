@@ -61,13 +61,24 @@ class StorageOptions:
         level = self.compression_opts if self.compression_opts is not None else (
             1 if self.compression == "auto" else 4)
         if self.backend == "zarr":
-            from hdmf_zarr.utils import ZarrDataIO
-            from numcodecs import GZip
-
-            return ZarrDataIO(data=array, chunks=chunks, compressor=GZip(level) if compress else None)
+            return _zarr_data(array, chunks, level if compress else None)
         if compress:
             return H5DataIO(data=array, chunks=chunks, compression="gzip", compression_opts=level)
         return H5DataIO(data=array, chunks=chunks)
+
+
+def _zarr_data(array: np.ndarray, chunks: tuple, gzip_level: int | None):
+    """``array`` for hdmf-zarr: zarr v3 codecs (hdmf-zarr >= 0.14, zarr 3) or a numcodecs compressor (older)."""
+    from hdmf_zarr.utils import ZarrDataIO
+
+    if "compressors" in {arg["name"] for arg in ZarrDataIO.__init__.__docval__["args"]}:
+        from zarr.codecs import GzipCodec
+
+        return ZarrDataIO(data=array, chunks=chunks,
+                          compressors=[GzipCodec(level=gzip_level)] if gzip_level is not None else False)
+    from numcodecs import GZip
+
+    return ZarrDataIO(data=array, chunks=chunks, compressor=GZip(gzip_level) if gzip_level is not None else None)
 
 
 def _even_split(length: int, most: int) -> int:

@@ -33,14 +33,25 @@ def nwb_io(path: str | os.PathLike, mode: str, backend: str | None = None):
 
     ``backend`` None: Zarr if ``path`` is a folder (a Zarr store), else HDF5.
     """
+    if mode == "r" and not Path(path).exists():
+        from .safe_write import recover
+
+        try:
+            recover(path)  # a Zarr store a killed writer had set aside
+        except OSError:
+            pass
     if backend is None:
         backend = "zarr" if Path(path).is_dir() else "hdf5"
     if backend == "zarr":
         try:
+            import hdmf_zarr
             from hdmf_zarr.nwb import NWBZarrIO
         except ImportError:
             raise ImportError("Zarr needs hdmf-zarr: pip install 'brian2nwb[zarr]'.") from None
-        return NWBZarrIO(str(path), mode=mode, manager=BuildManager(TYPE_MAP))
+        io_class = NWBZarrIO
+        if mode == "r" and hasattr(hdmf_zarr, "NWBZarrV2IO") and hdmf_zarr.is_zarr_v2_file(str(path)):
+            io_class = hdmf_zarr.NWBZarrV2IO  # a store written with zarr 2 (hdmf-zarr < 0.14), read by zarr 3
+        return io_class(str(path), mode=mode, manager=BuildManager(TYPE_MAP))
     return NWBHDF5IO(str(path), mode=mode, manager=BuildManager(TYPE_MAP))
 
 

@@ -3,9 +3,11 @@
 On the runtime device every random number Brian2 draws comes from numpy's
 global Mersenne Twister (the numpy target calls it directly). The Cython target
 draws blocks of ``rand()``/``randn()`` numbers from it ahead and hands them out
-one by one; the block in use and the position in it are part of the state. A
-block lives in memory Brian2 allocates and frees itself, so it is copied from
-there, and set back in a block allocated the same way (``malloc``), for Brian2
+one by one; the block in use and the position in it are part of the state.
+Brian2 >= 2.10 keeps a block in an array of the device (``device.rand_buffer``),
+which is read and set directly. Brian2 2.9 keeps there only the address of a
+block in memory it allocates and frees itself: the block is copied from that
+address, and set back in a block allocated the same way (``malloc``), for Brian2
 to free when it draws the next one.
 
 A state is a dict of numpy arrays and numbers: ``mt_keys`` (624 uint32),
@@ -29,7 +31,12 @@ KINDS = ("rand", "randn")
 def block_size() -> int | None:
     """Numbers in one Cython block, or None if this Brian2 keeps no blocks we know."""
     try:
-        from brian2.codegen.generators.cython_generator import _BUFFER_SIZE
+        from brian2.devices.device import RANDOM_BUFFER_SIZE  # Brian2 >= 2.10
+        return int(RANDOM_BUFFER_SIZE)
+    except ImportError:
+        pass
+    try:
+        from brian2.codegen.generators.cython_generator import _BUFFER_SIZE  # Brian2 2.9
     except ImportError:
         return None
     return int(_BUFFER_SIZE)
@@ -56,13 +63,23 @@ def capture() -> dict:
              "cached_gaussian": float(cached)}
     device, size = _device(), block_size()
     for kind in KINDS:
-        index = int(getattr(device, f"{kind}_buffer_index", np.zeros(1))[0]) if device is not None else 0
-        pointer = int(getattr(device, f"{kind}_buffer", np.zeros(1))[0]) if device is not None else 0
+        index_array = getattr(device, f"{kind}_buffer_index", None)
+        buffer = getattr(device, f"{kind}_buffer", None)
+        index = int(index_array[0]) if index_array is not None else 0
         state[f"{kind}_index"] = index
-        if index and pointer and size:
-            block = (ctypes.c_double * size).from_address(pointer)
+        if not index or buffer is None or not size:
+            continue
+        if _holds_values(buffer):  # Brian2 >= 2.10: the block itself
+            state[f"{kind}_buffer"] = np.array(buffer, dtype=np.float64, copy=True)
+        elif int(buffer[0]):  # Brian2 2.9: the address of the block
+            block = (ctypes.c_double * size).from_address(int(buffer[0]))
             state[f"{kind}_buffer"] = np.array(np.ctypeslib.as_array(block), dtype=np.float64, copy=True)
     return state
+
+
+def _holds_values(buffer: np.ndarray) -> bool:
+    """Whether the device's buffer array holds the numbers (Brian2 >= 2.10), not the address of a block (2.9)."""
+    return buffer.dtype == np.float64 and buffer.size > 1
 
 
 def restore(state: dict) -> None:
@@ -74,8 +91,8 @@ def restore(state: dict) -> None:
         return
     for kind in KINDS:
         index_array = getattr(device, f"{kind}_buffer_index", None)
-        pointer_array = getattr(device, f"{kind}_buffer", None)
-        if index_array is None or pointer_array is None:
+        buffer = getattr(device, f"{kind}_buffer", None)
+        if index_array is None or buffer is None:
             continue
         block = state.get(f"{kind}_buffer")
         index = int(state.get(f"{kind}_index", 0))
@@ -86,15 +103,24 @@ def restore(state: dict) -> None:
         if values.shape != (size,) or not 0 < index < size:
             raise ValueError(f"A recorded '{kind}' block has {values.size} numbers and position {index}; this "
                              f"Brian2 uses blocks of {size}.")
-        address = _libc().malloc(values.nbytes)
-        if not address:
-            raise MemoryError("Could not allocate a block of random numbers.")
-        ctypes.memmove(address, values.ctypes.data, values.nbytes)
-        old = int(pointer_array[0])
-        pointer_array[0] = address
+        if _holds_values(buffer):
+            buffer[:] = values
+        else:
+            _set_block_address(buffer, values)
         index_array[0] = index
-        if old:
-            _libc().free(old)  # the block Brian2 had allocated, freed as Brian2 itself would
+
+
+def _set_block_address(buffer: np.ndarray, values: np.ndarray) -> None:
+    """Brian2 2.9: a malloc'ed copy of ``values`` becomes the block; the one Brian2 had is freed as it would."""
+    libc = _libc()
+    address = libc.malloc(values.nbytes)
+    if not address:
+        raise MemoryError("Could not allocate a block of random numbers.")
+    ctypes.memmove(address, values.ctypes.data, values.nbytes)
+    old = int(buffer[0])
+    buffer[0] = address
+    if old:
+        libc.free(old)
 
 
 def _libc():

@@ -3,7 +3,8 @@
 The file is written to a hidden ``.<name>.<pid>.<random>.partial.nwb`` file beside the
 target and moved into place when it is complete. A process killed while writing
 leaves at most such a partial file (cleaned up by the next write to the same
-target), never a half-written file at the target path.
+target), never a half-written file at the target path. Zarr stores (folders) are
+swapped into place atomically where the system allows (see `_move_folder`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def atomic_path(path: str | os.PathLike, overwrite: bool, folder: bool = False) 
     created by another process while the block ran. ``folder``: the result is a
     folder (a Zarr store), moved into place with renames.
     """
+    recover(path)
     path = check_target(path, overwrite, folder)
     _remove_stale_partials(path)
     partial = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{PARTIAL_MARK}{path.suffix}")
@@ -79,16 +81,61 @@ def atomic_path(path: str | os.PathLike, overwrite: bool, folder: bool = False) 
 
 
 def _move_folder(partial: Path, path: Path, overwrite: bool) -> None:
-    """Rename a finished folder into place; an old one is set aside first and removed after."""
+    """Put a finished folder in place.
+
+    Replacing one: where the system can swap two paths atomically (Linux
+    ``renameat2(RENAME_EXCHANGE)``, macOS ``renamex_np(RENAME_SWAP)``), the new store
+    and the old one swap places, so the target always holds a complete store; the
+    old one, now at the partial path, is removed after. Elsewhere the old store is
+    first renamed aside as ``.<name>.<pid>.old.partial<suffix>``: a writer killed
+    before the second rename leaves the target missing, and the next write to the
+    same target (or `recover`) puts the old store back.
+    """
+    if not path.exists():
+        os.rename(partial, path)
+        return
+    if not overwrite:
+        raise FileExistsError(f"{path} appeared while writing and was left unchanged; pass overwrite=True.")
+    if _exchange(partial, path):
+        shutil.rmtree(partial)
+        return
+    old = path.with_name(f".{path.name}.{os.getpid()}.old{PARTIAL_MARK}{path.suffix}")
+    os.rename(path, old)
+    os.rename(partial, path)
+    shutil.rmtree(old)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically where the system can; False where it cannot (nothing was changed)."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+            at_fdcwd, rename_exchange = -100, 2
+            result = libc.renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+        elif sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+            rename_swap = 2
+            result = libc.renamex_np(os.fsencode(first), os.fsencode(second), rename_swap)
+        else:
+            return False
+    except OSError:  # no C library to load
+        return False
+    return result == 0
+
+
+def recover(path: str | os.PathLike) -> None:
+    """Put back a store a killed writer had set aside (see `_move_folder`) when the target is missing."""
+    path = Path(path)
     if path.exists():
-        if not overwrite:
-            raise FileExistsError(f"{path} appeared while writing and was left unchanged; pass overwrite=True.")
-        old = path.with_name(f".{path.name}.{os.getpid()}.old")
-        os.rename(path, old)
-        os.rename(partial, path)
-        shutil.rmtree(old)
-    else:
-        os.rename(partial, path)
+        return
+    for old in sorted(path.parent.glob(f".{path.name}.*.old{PARTIAL_MARK}{path.suffix}")):
+        pid = old.name[len(path.name) + 2:].split(".")[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            os.rename(old, path)
+            return
 
 
 def _fsync(path: Path) -> None:

@@ -32,18 +32,19 @@ def main():
 
 
 def dump(net) -> dict:
+    """Copies (Brian2 >= 2.10 hands out views of arrays it may free with the network)."""
     out = {}
     for obj in net.objects:
         if isinstance(obj, SpikeMonitor):
-            out[f"{obj.name}/i"] = np.asarray(obj.i[:])
-            out[f"{obj.name}/t"] = np.asarray(obj.t_[:])
+            out[f"{obj.name}/i"] = np.array(obj.i[:], copy=True)
+            out[f"{obj.name}/t"] = np.array(obj.t_[:], copy=True)
         elif isinstance(obj, StateMonitor):
-            out[f"{obj.name}/t"] = np.asarray(obj.t_[:])
+            out[f"{obj.name}/t"] = np.array(obj.t_[:], copy=True)
             for variable in obj.record_variables:
-                out[f"{obj.name}/{variable}"] = np.asarray(obj.variables[variable].get_value())
+                out[f"{obj.name}/{variable}"] = np.array(obj.variables[variable].get_value(), copy=True)
     for name, (per_element, shared) in capture_states(net.objects).items():
         for variable, values in {**per_element, **shared}.items():
-            out[f"state/{name}/{variable}"] = np.asarray(values)
+            out[f"state/{name}/{variable}"] = np.array(values, copy=True)
     return out
 
 

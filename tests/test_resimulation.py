@@ -18,10 +18,10 @@ from resimulate import dump
 HERE = Path(__file__).parent
 
 
-def resimulate(path: Path, target: str, *extra: str) -> dict:
-    """Rebuild and re-run ``path`` in a fresh process; its spikes and final state."""
+def resimulate(path: Path, target: str, *extra: str, python: str = sys.executable) -> dict:
+    """Rebuild and re-run ``path`` in a fresh process (of ``python``); its spikes and final state."""
     out = path.with_suffix(".resim.npz")
-    result = subprocess.run([sys.executable, str(HERE / "resimulate.py"), str(path), str(out), target, *extra],
+    result = subprocess.run([python, str(HERE / "resimulate.py"), str(path), str(out), target, *extra],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     with np.load(out) as data:
