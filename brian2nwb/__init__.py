@@ -10,9 +10,9 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 from .metadata import Brian2NWBWarning  # noqa: E402
 from .reader import from_nwb  # noqa: E402
 from .rebuilt import RebuiltNetwork  # noqa: E402
-from .safety import UnsafeModelError  # noqa: E402
+from .errors import InvalidFileError, UnsafeModelError  # noqa: E402
 from .snapshot import snapshot  # noqa: E402
 from .writer import to_nwb  # noqa: E402
 
-__all__ = ["to_nwb", "snapshot", "from_nwb", "RebuiltNetwork", "Brian2NWBWarning", "UnsafeModelError",
-           "__version__"]
+__all__ = ["to_nwb", "snapshot", "from_nwb", "RebuiltNetwork", "Brian2NWBWarning", "InvalidFileError",
+           "UnsafeModelError", "__version__"]

@@ -1,4 +1,10 @@
-"""The ``brian2nwb`` command: ``info``, ``validate``, ``resimulate`` and ``plot`` a file."""
+"""The ``brian2nwb`` command: ``info``, ``validate``, ``resimulate`` and ``plot`` a file.
+
+Exit codes: 0 success; 1 a check failed (``validate``: the file is not valid;
+``resimulate``: the re-run differs); 2 wrong arguments; 3 the file cannot be read
+or its model is refused (`InvalidFileError`, `UnsafeModelError`), printed in one
+line (``--debug`` prints the traceback).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
+#: Exit code for a file that cannot be read or whose model is refused.
+EXIT_INVALID_FILE = 3
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="brian2nwb", description="Look at, check and re-run Brian2 simulations "
                                                                   "stored in NWB files.")
+    parser.add_argument("--debug", action="store_true", help="print the traceback of an error")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     info = commands.add_parser("info", help="what is inside a file", description="Groups, sizes, synapses, inputs, "
@@ -32,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
                                                  "code 1 if they do not.")
     resimulate.add_argument("file", type=Path)
     resimulate.add_argument("-o", "--output", type=Path, help="write the new results to this .nwb file")
-    resimulate.add_argument("--target", choices=["recorded", "numpy", "cython"], default="recorded",
-                            help="code-generation target (default: the recording's)")
+    resimulate.add_argument("--target", choices=["numpy", "cython"], default="numpy",
+                            help="code-generation target (default: numpy; a file never chooses it)")
 
     plot = commands.add_parser("plot", help="raster, traces, rates and inputs as a figure",
                                description="Raster of the Units coloured by population, a few state traces, "
@@ -44,35 +54,40 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.file.exists():
         parser.error(f"{args.file} does not exist")
-    return {"info": run_info, "validate": run_validate, "resimulate": run_resimulate, "plot": run_plot}[
-        args.command](args)
+    command = {"info": run_info, "validate": run_validate, "resimulate": run_resimulate, "plot": run_plot}[
+        args.command]
+    if args.debug:
+        return command(args)
+    from .errors import InvalidFileError, printable
+
+    try:
+        return command(args)
+    except InvalidFileError as error:
+        print(f"brian2nwb {args.command}: {type(error).__name__}: {printable(error)}", file=sys.stderr)
+        return EXIT_INVALID_FILE
 
 
 def run_info(args) -> int:
+    from .errors import printable
     from .summary import format_summary, summarize
 
     summary = summarize(args.file)
-    print(json.dumps(summary, indent=2, default=str) if args.json else format_summary(summary))
+    text = json.dumps(summary, indent=2, default=str) if args.json else format_summary(summary)
+    print("\n".join(printable(line) for line in text.splitlines()))  # a file's strings may hold escape sequences
     return 0
 
 
 def run_validate(args) -> int:
-    import pynwb
-    from nwbinspector import Importance, inspect_nwbfile, load_config
+    from nwbinspector import Importance, load_config
+
+    from .errors import reading
+    from .untrusted import check_container
 
     failed = False
     config = load_config("dandi") if args.dandi else None
-    if args.file.is_dir():  # a Zarr store: validated and inspected through brian2nwb's own IO object (nwbinspector
-        from nwbinspector import inspect_nwbfile_object  # cannot open hdmf-zarr stores itself on every version)
-
-        from .extension import nwb_io
-
-        with nwb_io(args.file, mode="r") as io:
-            errors = pynwb.validate(io=io)
-            messages = list(inspect_nwbfile_object(io.read(), config=config))
-    else:
-        errors = pynwb.validate(path=str(args.file))
-        messages = list(inspect_nwbfile(nwbfile_path=args.file, config=config))
+    check_container(args.file)  # before any library reads it
+    with reading(args.file, "validated"):
+        errors, messages = _validate(args.file, config)
     print(f"pynwb validation: {'OK' if not errors else f'{len(errors)} error(s)'}")
     for error in errors:
         print(f"  {error}")
@@ -85,6 +100,8 @@ def run_validate(args) -> int:
         print(f"  {message.importance.name} {message.check_function_name} {message.location or ''}: "
               f"{message.message}")
     failed |= bool(serious)
+    from .errors import printable
+
     try:
         from brian2.utils.logger import BrianLogger
 
@@ -96,23 +113,40 @@ def run_validate(args) -> int:
             net = from_nwb(args.file, state="final")
         print(f"model: rebuilds ({len(net.objects)} objects)")
     except Exception as error:  # noqa: BLE001 - report any failure to rebuild as a failed check
-        print(f"model: does not rebuild: {type(error).__name__}: {error}")
+        print(f"model: does not rebuild: {type(error).__name__}: {printable(error)}")
         failed = True
     return 1 if failed else 0
+
+
+def _validate(path: Path, config) -> tuple[list, list]:
+    """pynwb's validation errors and nwbinspector's messages."""
+    import pynwb
+    from nwbinspector import inspect_nwbfile, inspect_nwbfile_object
+
+    if path.is_dir():  # a Zarr store: validated and inspected through brian2nwb's own IO object (nwbinspector
+        from .extension import nwb_io  # cannot open hdmf-zarr stores itself on every version)
+
+        with nwb_io(path, mode="r") as io:
+            return pynwb.validate(io=io), list(inspect_nwbfile_object(io.read(), config=config))
+    return pynwb.validate(path=str(path)), list(inspect_nwbfile(nwbfile_path=path, config=config))
 
 
 def run_resimulate(args) -> int:
     from brian2 import SpikeMonitor, prefs
 
+    from .metadata import Brian2NWBWarning
     from .reader import from_nwb
     from .summary import summarize
     from .writer import to_nwb
 
-    recorded_target = summarize(args.file).get("provenance", {}).get("codegen_target", "")
-    target = recorded_target if args.target == "recorded" else args.target
-    if target in ("numpy", "cython"):
-        prefs.codegen.target = target
-    net = from_nwb(args.file)
+    recorded_target = str(summarize(args.file).get("provenance", {}).get("codegen_target", ""))
+    prefs.codegen.target = args.target
+    if recorded_target in ("numpy", "cython") and recorded_target != args.target:
+        print(f"note: the recording used the {recorded_target!r} target; re-running on {args.target!r} (pass "
+              f"--target {recorded_target} for an exact comparison)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=Brian2NWBWarning)  # the target note above says it
+        net = from_nwb(args.file)
     net.run_recorded()
     recorded = _recorded_spikes(args.file)
     exact = True
@@ -134,10 +168,10 @@ def run_resimulate(args) -> int:
 
 
 def _recorded_spikes(path) -> dict:
-    from .extension import nwb_io
     from .kinds.spikemonitor import spikes_by_monitor
+    from .untrusted import open_untrusted
 
-    with nwb_io(path, mode="r") as io:
+    with open_untrusted(path) as io:
         units = io.read().units
         return {} if units is None else spikes_by_monitor(units)
 

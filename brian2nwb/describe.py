@@ -54,24 +54,30 @@ def own_array_variables(obj) -> dict:
             and name == var.name}
 
 
+#: Variables Brian2 derives from the connectivity or the group size: never stored as state.
+DERIVED = {"i", "j", "N", "N_incoming", "N_outgoing"}
+
+
 def state_tables(obj, size: int, values_of=None, copy: bool = True) -> tuple[Table, Table]:
     """(per-element table, shared table) of ``obj``'s state.
 
     Per element: user variables with one value per element. Shared: scalar
-    variables, internal ones (``_lastindex``) included. Internal per-element
-    arrays (spike spaces, connectivity, counters) are left out: they are derived
-    or rebuilt. ``values_of(name, variable)`` gives the values (None: skip);
+    variables. Brian2's internal variables (names starting with ``_``: spike
+    spaces, connectivity, counters, a SpikeGeneratorGroup's position) and the
+    sizes and indices in `DERIVED` are left out: Brian2 derives them again when the
+    objects are rebuilt, and a reader must never load them from a file (they are
+    offsets into memory). ``values_of(name, variable)`` gives the values (None: skip);
     by default the current ones. ``copy=False`` returns views of Brian2's arrays
     (valid until the simulation goes on).
     """
     per_element, shared = {}, {}
     for name, var in sorted(own_array_variables(obj).items()):
         values = var.get_value() if values_of is None else values_of(name, var)
-        if values is None:
+        if values is None or name.startswith("_") or name in DERIVED:
             continue
         if var.scalar:
             shared[name] = _with_unit(np.array([np.asarray(values).item()], dtype=var.dtype), var.dim)
-        elif not name.startswith("_") and var.size == size and name not in ("i", "j", "N"):
+        elif var.size == size:
             per_element[name] = _with_unit(np.array(values, dtype=var.dtype, copy=copy or None), var.dim)
     return per_element, shared
 

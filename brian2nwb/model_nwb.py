@@ -21,6 +21,7 @@ from brian2.units.fundamentalunits import get_or_create_dimension
 from hdmf.common import VectorData
 
 from .datasets import StorageOptions
+from .errors import InvalidFileError
 from .describe import ObjectDescription, Table
 from .extension import NAMESPACE, TYPE_MAP, QuantityData, nwb_class
 from .quantities import dimensions_of, si_unit_name
@@ -80,11 +81,29 @@ def _plain_array(values) -> np.ndarray:
     return array
 
 
-def table_from_nwb(table) -> Table:
-    """Column arrays of a `Brian2Table`, in its ``colnames`` order; QuantityData columns become Quantities."""
+#: Most rows a table of the network (runs, steps, clocks, schedule, identifiers...) may have.
+MAX_NETWORK_TABLE_ROWS = 10_000_000
+#: Most rows any table may have (Brian2 indexes elements with 32-bit integers).
+MAX_TABLE_ROWS = 2**31 - 1
+
+
+def table_from_nwb(table, max_rows: int = MAX_TABLE_ROWS) -> Table:
+    """Column arrays of a `Brian2Table`, in its ``colnames`` order; QuantityData columns become Quantities.
+
+    The columns' shapes are checked (equal lengths, at most ``max_rows``, 1-D or 2-D) before any is read.
+    """
+    names = [str(name) for name in np.atleast_1d(table.colnames)]
+    if set(names) != set(table.vector_datas) or len(names) != len(set(names)):
+        raise InvalidFileError(f"Table '{table.name}': its colnames {names} do not name its columns "
+                               f"{sorted(table.vector_datas)}.")
+    lengths = {name: np.shape(table.vector_datas[name].data) for name in names}
+    if any(len(shape) not in (1, 2) for shape in lengths.values()) or len({s[0] for s in lengths.values()}) > 1 \
+            or any(shape[0] > max_rows for shape in lengths.values()):
+        raise InvalidFileError(f"Table '{table.name}': its columns must be equally long (at most {max_rows} rows); "
+                               f"they have shapes {lengths}.")
     result = {}
-    for name in table.colnames:
-        column = table.vector_datas[str(name)]
+    for name in names:
+        column = table.vector_datas[name]
         data = np.asarray(column.data[:])
         if data.dtype == object:
             data = np.asarray([v.decode() if isinstance(v, bytes) else v for v in data], dtype=object)
@@ -137,7 +156,7 @@ def object_from_nwb(container, kinds_by_type: dict) -> ObjectDescription:
     """
     nwb_type = type(container).__name__
     if nwb_type not in kinds_by_type:
-        raise ValueError(f"'{container.name}' is a {nwb_type}, which this version of brian2nwb does not know.")
+        raise InvalidFileError(f"'{container.name}' is a {nwb_type}, which this version of brian2nwb does not know.")
     attrs = {}
     for name in _spec_attributes(nwb_type):
         value = getattr(container, name, None)
@@ -169,5 +188,5 @@ def model_from_nwb(simulation, kinds_by_type: dict) -> ModelDescription:
              if getattr(simulation, name, None) is not None}
     objects = [object_from_nwb(container, kinds_by_type)
                for container in simulation.objects__brian2_object_models.values()]
-    tables = {name: table_from_nwb(table) for name, table in simulation.brian2_tables.items()}
+    tables = {name: table_from_nwb(table, MAX_NETWORK_TABLE_ROWS) for name, table in simulation.brian2_tables.items()}
     return ModelDescription(objects=objects, tables=tables, attrs=attrs)

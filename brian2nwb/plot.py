@@ -6,8 +6,8 @@ import os
 
 import numpy as np
 
-from .extension import nwb_io
 from .kinds.spikemonitor import read_units
+from .untrusted import open_untrusted
 
 #: At most this many traces are drawn per series, and this many series.
 MAX_TRACES, MAX_SERIES = 3, 3
@@ -26,7 +26,7 @@ def plot_file(path: str | os.PathLike, output: str | os.PathLike, max_spikes: in
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    with nwb_io(path, mode="r") as io:
+    with open_untrusted(path) as io:
         nwbfile = io.read()
         panels = _collect(nwbfile, max_spikes)
     if not panels:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 from brian2 import Clock, defaultclock, prefs, second
 
 from .build import BuildContext, apply_state, quantity
-from .extension import nwb_io
 from .kind import MONITORS
 from .kinds.spikemonitor import spikes_by_monitor
+from .errors import InvalidFileError, describe_failure
 from .metadata import Brian2NWBWarning
 from .model_nwb import ModelDescription, model_from_nwb
 from .network import walk
@@ -20,6 +21,7 @@ from .rebuilt import RebuiltNetwork, recorded_runs, recorded_steps
 from .recording import Recording
 from .registry import BY_NAME, BY_NWB_TYPE
 from .safety import check_model
+from .untrusted import open_untrusted
 
 
 def from_nwb(
@@ -73,7 +75,8 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
     model, timed_arrays, replayed = _read(path, list(replay))
     bar.update()
     namespace, functions = dict(namespace or {}), dict(functions or {})
-    check_model(model, BY_NAME, user_identifiers=set(namespace), user_functions=set(functions))
+    check_model(model, BY_NAME, user_identifiers=set(namespace), user_functions=set(functions),
+                stimuli=set(timed_arrays))
     extra = _replacements(model, dict(operations or {}), path)
     _warn_about_target(model)
 
@@ -98,7 +101,7 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
         for description in model.objects:
             kind = BY_NAME[description.kind]
             if kind.stage == stage:
-                context.objects[description.name] = kind.build(description, context)
+                context.objects[description.name] = _build(kind, description, context)
     context.set_links()
     for description in model.objects:
         if description.name in replayed:
@@ -109,7 +112,8 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
             per_element.update(description.tables.get("initial_state", {}))
             shared = description.tables.get("initial_shared_state", {})
         if per_element or shared:
-            apply_state(context.objects[description.name], per_element, shared)
+            with _refused_by_brian2(description):
+                apply_state(context.objects[description.name], per_element, shared)
     played = 0 if state == "initial" else len(steps)
     members, active = Recording(model.tables).state_after(played)
     _apply_schedule(context, active)
@@ -122,6 +126,23 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
         net.t_ = float(model.attrs["t_end"])
     bar.update()
     return net
+
+
+def _build(kind, description, context):
+    """One object built by its kind; Brian2's refusal of a checked description becomes an `InvalidFileError`."""
+    with _refused_by_brian2(description):
+        return kind.build(description, context)
+
+
+@contextmanager
+def _refused_by_brian2(description):
+    try:
+        yield
+    except InvalidFileError:
+        raise
+    except Exception as error:  # noqa: BLE001 - Brian2 raises many types for a model it cannot build
+        raise InvalidFileError(f"'{description.name}' ({description.kind}): Brian2 cannot build what the file "
+                               f"describes: {describe_failure(error)}") from error
 
 
 def _replacements(model: ModelDescription, operations: dict, path) -> list:
@@ -157,15 +178,19 @@ def _uses_randomness(model: ModelDescription) -> bool:
 
 def _read(path, replay: list[str]):
     """The model, the TimedArray values and the spikes to replay, read in one pass."""
-    with nwb_io(path, mode="r") as io:
+    with open_untrusted(path) as io:
         nwbfile = io.read()
         simulation = nwbfile.lab_meta_data.get("brian2")
         if simulation is None or simulation.neurodata_type != "Brian2Simulation":
-            raise ValueError(f"{path} was not written by brian2nwb: it has no /general/brian2 model.")
+            raise InvalidFileError(f"{path} was not written by brian2nwb: it has no /general/brian2 model.")
         model = model_from_nwb(simulation, BY_NWB_TYPE)
         timed_arrays = {}
         for name, series in nwbfile.stimulus.items():
             if series.neurodata_type == "TimedArraySeries":
+                if len(series.data.shape) not in (1, 2) or np.shape(series.dimensions) != (7,) \
+                        or series.data.dtype.kind not in "fiub":
+                    raise InvalidFileError(f"{path}: the TimedArray values '{name}' must be a 1-D or 2-D numeric "
+                                           "array with 7 SI dimensions.")
                 timed_arrays[name] = quantity(np.asarray(series.data[:]), series.dimensions)
         replayed = {name: _recorded_spikes(nwbfile, model, name) for name in replay}
     return model, timed_arrays, replayed

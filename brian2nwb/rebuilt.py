@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from brian2 import Network, TimedArray, second, seed
+from brian2 import Network, TimedArray, defaultclock, second, seed
 
 from . import random_state
 from .build import apply_state, quantity, rows
+from .errors import InvalidFileError, describe_failure
 from .model_nwb import ModelDescription
 from .network import walk
+from .safety import MAX_RECORDED_STEPS
 
 #: What a step may do.
 ACTIONS = ("run", "add", "remove", "activate", "deactivate", "set", "store", "restore")
@@ -89,12 +91,39 @@ class RebuiltNetwork(Network):
         Network.run(self, duration, report=report, report_period=report_period, namespace=namespace,
                     profile=profile, level=level + 1)
 
-    def run_recorded(self, report=None) -> None:
-        """Replay every recorded step not yet replayed, as it was recorded."""
+    def run_recorded(self, report=None, max_steps: int | None = MAX_RECORDED_STEPS) -> None:
+        """Replay every recorded step not yet replayed, as it was recorded.
+
+        Parameters
+        ----------
+        report : optional
+            Brian2's progress report for each run.
+        max_steps : int or None
+            The most time steps (of the finest clock) to simulate; a file asking
+            for more is refused unless this is raised or None (a file from a
+            stranger could ask for years of simulated time).
+        """
+        self._check_length(max_steps)
         while self.next_step < len(self.recorded_steps):
             step = self.recorded_steps[self.next_step]
             self.next_step += 1
-            self._replay(step, report)
+            try:
+                self._replay(step, report)
+            except (InvalidFileError, KeyboardInterrupt):
+                raise
+            except Exception as error:  # noqa: BLE001 - Brian2 raises many types for a model it cannot run
+                raise InvalidFileError(f"Replaying step {self.next_step - 1} ({step.action} {step.target}) of the "
+                                       f"recording failed: {describe_failure(error)}") from error
+
+    def _check_length(self, max_steps: int | None) -> None:
+        dts = [float(obj.clock.dt_) for obj in self.objects if getattr(obj, "clock", None) is not None]
+        duration = sum(self.recorded_runs[step.run].duration for step in self.recorded_steps[self.next_step:]
+                       if step.action == "run")
+        steps = duration / min(dts, default=float(defaultclock.dt_))
+        if max_steps is not None and steps > max_steps:
+            raise InvalidFileError(f"The recorded runs last {duration:g} s ({steps:.3g} time steps), more than "
+                                   f"run_recorded() simulates unless asked (max_steps={max_steps:g}); pass "
+                                   "run_recorded(max_steps=None) if you trust the file.")
 
     def _replay(self, step: RecordedStep, report) -> None:
         target = step.target

@@ -10,22 +10,30 @@ subscripts, strings, lambdas or names starting with an underscore.
 from __future__ import annotations
 
 import ast
+import math
 import re
 
 import numpy as np
 from brian2.core.namespace import DEFAULT_CONSTANTS, DEFAULT_FUNCTIONS, DEFAULT_UNITS
 from brian2.stateupdaters.base import StateUpdateMethod
 
-
-class UnsafeModelError(ValueError):
-    """The file's model holds something brian2nwb will not hand to Brian2."""
+from .errors import InvalidFileError, UnsafeModelError, printable  # noqa: F401 - InvalidFileError for kinds
 
 
 #: Largest group or synapse count accepted (Brian2 indexes with 32-bit integers).
 MAX_SIZE = 2**31 - 1
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_UNIT_TOKENS = {"integer", "boolean", "1", "metre", "kilogram", "second", "amp", "kelvin", "mole", "candela"}
-_UNIT = re.compile(r"^[A-Za-z0-9.*/ +-]+$")
+_UNIT_TOKENS = {"integer", "boolean", "metre", "kilogram", "second", "amp", "kelvin", "mole", "candela"}
+#: Limits far above any real model, so that no file can make checking or building take forever.
+MAX_CODE_LENGTH = 100_000  # characters of one code string
+MAX_DEPTH = 64  # nesting of one expression
+MAX_NODES = 20_000  # terms of one code string
+MAX_INTEGER = 2**63  # integer literals
+MAX_EXPONENT = 1024  # a literal exponent in code
+MAX_UNIT_POWER = 100  # exponents of base units
+MAX_VARIABLES = 1_000  # equations of one object
+MAX_OBJECTS = 10_000  # objects of one network
+MAX_SIZE_WITHOUT_DATA = 10_000_000  # elements of a group whose state the file does not hold
 FLAGS = {"constant", "unless refractory", "event-driven", "clock-driven", "summed", "shared", "linked",
          "constant over dt"}
 #: Brian2's schedule slots, each with its ``before_`` and ``after_`` variants.
@@ -34,6 +42,8 @@ SCHEDULE_SLOTS = {f"{prefix}{slot}" for slot in ("start", "groups", "thresholds"
 #: Identifiers Brian2 itself provides in model code.
 SPECIAL_NAMES = {"t", "dt", "t_in_timesteps", "i", "j", "N", "N_pre", "N_post", "N_incoming", "N_outgoing", "xi",
                  "lastspike", "not_refractory", "lastupdate", "True", "False", "rates"}
+#: Variables Brian2 gives groups besides those their equations declare, which a state table may hold.
+STATE_NAMES = {"lastspike", "not_refractory", "lastupdate", "rates"}
 _ALLOWED_NODES = (
     ast.Module, ast.Expression, ast.Expr, ast.Assign, ast.AugAssign, ast.Name, ast.Load, ast.Store,
     ast.Constant, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.Call, ast.IfExp,
@@ -103,60 +113,162 @@ class CodeChecker:
                 return True
         return False
 
-    def check_code(self, code: str, what: str, mode: str = "exec") -> None:
-        """Statements (``mode="exec"``) or one expression (``"eval"``) of Brian2 code."""
-        if not isinstance(code, str):
-            raise UnsafeModelError(f"{what}: code must be text, not {type(code).__name__}.")
-        if len(code) > 100_000:
-            raise UnsafeModelError(f"{what}: {len(code)} characters of code is more than any model needs.")
-        source = "\n".join(line.split("#")[0].strip() for line in code.splitlines()) if mode == "exec" else code
-        try:
-            tree = ast.parse(source.strip(), mode=mode)
-        except SyntaxError as error:
-            raise UnsafeModelError(f"{what}: not Brian2 code ({error.msg}): {code!r}") from None
+    def check_code(self, code: str, what: str, mode: str = "exec") -> str:
+        """Statements (``mode="exec"``) or one expression (``"eval"``) of Brian2 code.
+
+        Returns
+        -------
+        str
+            The code re-rendered from its checked syntax tree: what is handed to
+            Brian2 instead of the file's text.
+        """
+        tree = parse_bounded(code, what, mode)
         # names a block assigns with '=' are its own temporaries (local variables in Brian2)
         temporaries = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
                        for target in node.targets if isinstance(target, ast.Name)}
         for node in ast.walk(tree):
             if not isinstance(node, _ALLOWED_NODES):
-                raise UnsafeModelError(f"{what}: {type(node).__name__} is not allowed in model code: {code!r}")
-            if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float, bool)):
-                raise UnsafeModelError(f"{what}: only numbers may appear as literals: {code!r}")
+                raise UnsafeModelError(f"{what}: {type(node).__name__} is not allowed in model code: {_show(code)}")
+            if isinstance(node, ast.Constant):
+                _check_number(node.value, what, code)
             if isinstance(node, ast.Call):
                 if not isinstance(node.func, ast.Name) or node.func.id not in self.functions or node.keywords:
-                    raise UnsafeModelError(f"{what}: call of an unknown function in {code!r}")
+                    raise UnsafeModelError(f"{what}: call of an unknown function in {_show(code)}")
             if isinstance(node, ast.Name):
                 if node.id.startswith("_") or not (self.known(node.id) or node.id in temporaries):
-                    raise UnsafeModelError(f"{what}: unknown identifier {node.id!r} in {code!r}")
+                    raise UnsafeModelError(f"{what}: unknown identifier {node.id!r} in {_show(code)}")
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+                _check_power(node, what, code)
+        return ast.unparse(tree)
 
-    def check_expression(self, code: str, what: str) -> None:
-        self.check_code(code, what, mode="eval")
+    def check_expression(self, code: str, what: str) -> str:
+        """One expression; returns it re-rendered (see `check_code`)."""
+        return self.check_code(code, what, mode="eval")
 
-    def check_equations(self, text: str, what: str, flags: frozenset = frozenset()) -> None:
+    def check_equations(self, text: str, what: str, flags: frozenset = frozenset()) -> str:
         """Equations as brian2nwb writes them, one per line, before Brian2 parses them; ``flags`` are
-        allowed besides the common `FLAGS`."""
-        for line in text.splitlines():
-            if not line.strip():
-                continue
+        allowed besides the common `FLAGS`. Returns them re-rendered from their checked parts."""
+        lines = [line for line in str(text).splitlines() if line.strip()]
+        if len(lines) > MAX_VARIABLES:
+            raise UnsafeModelError(f"{what}: {len(lines)} equations; brian2nwb reads at most {MAX_VARIABLES} per "
+                                   "object.")
+        rendered = []
+        for line in lines:
             match = _EQUATION.match(line)
             if match is None:
-                raise UnsafeModelError(f"{what}: not an equation: {line!r}")
-            check_name(match["diff"] or match["var"], f"{what}: variable")
-            check_unit(match["unit"], what)
-            if match["flags"]:
-                for flag in match["flags"].split(","):
-                    if flag.strip() not in FLAGS | flags:
-                        raise UnsafeModelError(f"{what}: unknown flag {flag.strip()!r} in {line!r}")
-            if match["expr"]:
-                self.check_expression(match["expr"], what)
+                raise UnsafeModelError(f"{what}: not an equation: {_show(line)}")
+            name = check_name(match["diff"] or match["var"], f"{what}: variable")
+            unit = check_unit(match["unit"], what)
+            flag_names = [flag.strip() for flag in match["flags"].split(",")] if match["flags"] else []
+            for flag in flag_names:
+                if flag not in FLAGS | flags:
+                    raise UnsafeModelError(f"{what}: unknown flag {flag!r} in {_show(line)}")
+            left = f"d{name}/dt" if match["diff"] else name
+            right = f" = {self.check_expression(match['expr'], what)}" if match["expr"] else ""
+            suffix = f" ({', '.join(flag_names)})" if flag_names else ""
+            rendered.append(f"{left}{right} : {unit}{suffix}")
+        return "\n".join(rendered)
 
 
-def check_unit(unit: str, what: str) -> None:
-    """Units are products of SI base units with numeric exponents (Brian2 evaluates them)."""
-    unit = unit.strip()
-    tokens = re.findall(r"[A-Za-z_]+", unit)
-    if not _UNIT.match(unit) or any(token not in _UNIT_TOKENS for token in tokens):
-        raise UnsafeModelError(f"{what}: unit {unit!r} is not a product of SI base units.")
+def parse_bounded(code, what: str, mode: str = "exec") -> ast.AST:
+    """The syntax tree of ``code``, refused if it is not text, too long, too deep or too large."""
+    if not isinstance(code, str):
+        raise UnsafeModelError(f"{what}: code must be text, not {type(code).__name__}.")
+    if len(code) > MAX_CODE_LENGTH:
+        raise UnsafeModelError(f"{what}: {len(code)} characters of code, more than brian2nwb reads "
+                               f"({MAX_CODE_LENGTH}).")
+    if code.count("(") > MAX_DEPTH * 50 or "\x00" in code:
+        raise UnsafeModelError(f"{what}: not Brian2 code (too many parentheses or a NUL character).")
+    source = "\n".join(line.split("#")[0].strip() for line in code.splitlines()) if mode == "exec" else code
+    try:
+        tree = ast.parse(source.strip(), mode=mode)
+    except (SyntaxError, ValueError) as error:
+        raise UnsafeModelError(f"{what}: not Brian2 code ({getattr(error, 'msg', error)}): {_show(code)}") from None
+    except (RecursionError, MemoryError):
+        raise UnsafeModelError(f"{what}: code nested too deeply: {_show(code)}") from None
+    count = 0
+    stack = [(tree, 0)]
+    while stack:  # iterative: a deep tree must not exhaust Python's stack here
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH or count > MAX_NODES:
+            raise UnsafeModelError(f"{what}: code deeper than {MAX_DEPTH} levels or larger than {MAX_NODES} "
+                                   f"terms: {_show(code)}")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return tree
+
+
+def _check_number(value, what: str, code: str) -> None:
+    if isinstance(value, bool):
+        return
+    if not isinstance(value, (int, float)):
+        raise UnsafeModelError(f"{what}: only numbers may appear as literals: {_show(code)}")
+    if isinstance(value, int) and abs(value) > MAX_INTEGER or isinstance(value, float) and not math.isfinite(value):
+        raise UnsafeModelError(f"{what}: a number in {_show(code)} is out of range (integers up to 2**63, finite "
+                               "floats).")
+
+
+def _check_power(node: ast.BinOp, what: str, code: str) -> None:
+    """No exponent towers (``2**2**2**...``) and no literal exponent beyond `MAX_EXPONENT`."""
+    exponent = node.right
+    if any(isinstance(inner, ast.BinOp) and isinstance(inner.op, ast.Pow) for inner in ast.walk(exponent)):
+        raise UnsafeModelError(f"{what}: a power inside an exponent is refused (exponent towers can take forever "
+                               f"to evaluate): {_show(code)}")
+    if isinstance(exponent, ast.UnaryOp):
+        exponent = exponent.operand
+    if isinstance(exponent, ast.Constant) and isinstance(exponent.value, (int, float)) and \
+            abs(exponent.value) > MAX_EXPONENT:
+        raise UnsafeModelError(f"{what}: the exponent {exponent.value} is larger than {MAX_EXPONENT}: "
+                               f"{_show(code)}")
+
+
+def _show(text: str) -> str:
+    """Code quoted in an error message: printable and at most 200 characters."""
+    text = printable(text)
+    return repr(text if len(text) <= 200 else text[:200] + "...")
+
+
+def check_unit(unit: str, what: str) -> str:
+    """Units are ``1`` or products and quotients of SI base units with small numeric exponents, written
+    flat (``metre ** -2 * amp``), as Brian2 writes them; returns the unit re-rendered from its checked
+    syntax tree (Brian2 evaluates units)."""
+    text = str(unit).strip()
+    try:
+        tree = ast.parse(text, mode="eval").body if len(text) <= 500 else None
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None
+    rendered = _render_unit(tree)
+    if rendered is None:
+        raise UnsafeModelError(f"{what}: unit {_show(text)} is not 1 or a product of SI base units with exponents "
+                               f"up to {MAX_UNIT_POWER}.")
+    return rendered
+
+
+def _render_unit(node) -> str | None:
+    """Brian2's text of a unit's syntax tree; None if it is not a flat product of base-unit powers."""
+    def number(node):
+        sign = -1 if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) else 1
+        node = node.operand if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)) else node
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float) and abs(node.value) <= MAX_UNIT_POWER:
+            return sign * node.value
+        return None
+
+    def factor(node):
+        if isinstance(node, ast.Name) and node.id in _UNIT_TOKENS:
+            return node.id
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and isinstance(node.left, ast.Name) \
+                and node.left.id in _UNIT_TOKENS and number(node.right) is not None:
+            return f"{node.left.id} ** {number(node.right)!r}"
+        return None
+
+    if isinstance(node, ast.Constant) and node.value == 1 and type(node.value) is int:
+        return "1"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
+        left, right = _render_unit(node.left), factor(node.right)
+        if left is None or right is None or left == "1" and isinstance(node.op, ast.Mult):
+            return None
+        return f"{left} {'*' if isinstance(node.op, ast.Mult) else '/'} {right}"
+    return factor(node)
 
 
 def declared_variables(text: str) -> set[str]:
@@ -183,7 +295,7 @@ def sizes_of(model) -> dict[str, int]:
 
 
 def check_model(model, kinds: dict, user_identifiers: set[str] = frozenset(),
-                user_functions: set[str] = frozenset()) -> None:
+                user_functions: set[str] = frozenset(), stimuli: set[str] = frozenset()) -> None:
     """Check every name, size, time and code string of a model read from a file.
 
     ``kinds`` maps description kinds to `brian2nwb.kind.Kind`; a kind's own
@@ -194,6 +306,10 @@ def check_model(model, kinds: dict, user_identifiers: set[str] = frozenset(),
     UnsafeModelError
         Naming the object and the field that is not acceptable.
     """
+    if len(model.objects) > MAX_OBJECTS:
+        raise InvalidFileError(f"The file holds {len(model.objects)} objects; brian2nwb reads at most {MAX_OBJECTS}.")
+    check_time(model.attrs.get("t_end", 0.0), "The recording's end time t_end", allow_zero=True)
+    check_network_tables(model, set(stimuli))
     namespace = model.tables.get("identifiers", {})
     identifiers = {str(i) for i in namespace.get("identifier", [])} | set(user_identifiers)
     for identifier in identifiers - set(user_identifiers):
@@ -214,7 +330,7 @@ def check_model(model, kinds: dict, user_identifiers: set[str] = frozenset(),
         if kind is None or kind.build is None:
             raise UnsafeModelError(f"'{description.name}' is a {description.kind!r}, which brian2nwb does not "
                                    "rebuild.")
-        _check_object(description, checker, names, sizes, kind.flags)
+        _check_object(description, checker, names, sizes, kind)
         if kind.check is not None:
             kind.check(description, model, checker)
     clocks = model.tables.get("clocks", {})
@@ -229,6 +345,57 @@ def check_model(model, kinds: dict, user_identifiers: set[str] = frozenset(),
     for duration in runs.get("duration", []):
         check_time(duration, "A run's duration", allow_zero=True)
     check_recording(model, {str(name) for name in schedule.get("object", [])} | names)
+
+
+#: Kinds of rows of the identifiers table, and the numpy types of constants.
+IDENTIFIER_KINDS = {"constant", "timed_array", "function"}
+CONSTANT_DTYPES = {"float64", "float32", "float16", "longdouble", "int64", "int32", "int16", "int8", "uint64",
+                   "uint32", "uint16", "uint8", "bool"}
+#: Most time steps `RebuiltNetwork.run_recorded` simulates unless asked for more.
+MAX_RECORDED_STEPS = 10**8
+
+
+def check_network_tables(model, stimuli: set[str]) -> None:
+    """The identifiers (constants, TimedArrays that name a stimulus series, functions) and the runs of the
+    network: types, ranges and references. ``stimuli`` are the names of the file's TimedArray series."""
+    runs = model.tables.get("runs", {})
+    count = len(runs.get("duration", []))
+    for column in ("start_time", "duration", "seed"):
+        if len(runs.get(column, [])) != count:
+            raise InvalidFileError(f"The runs table has no '{column}' column of {count} rows.")
+    for k in range(count):
+        check_time(runs["duration"][k], f"Run {k}'s duration", allow_zero=True)
+        check_time(runs["start_time"][k], f"Run {k}'s start time", allow_zero=True)
+        seed = runs["seed"][k]
+        if not np.isscalar(seed) or int(seed) != seed or not -1 <= int(seed) < 2**32:
+            raise InvalidFileError(f"Run {k}'s seed is {seed!r}; it must be -1 (none) or a 32-bit seed.")
+    table = model.tables.get("identifiers", {})
+    rows_count = len(table.get("identifier", []))
+    columns = ("identifier", "scope", "run", "kind", "value", "dimensions", "dtype", "reference")
+    if rows_count and any(len(table.get(column, [])) != rows_count for column in columns):
+        raise InvalidFileError("The identifiers table lacks a column or has columns of different lengths.")
+    names = {d.name for d in model.objects}
+    for k in range(rows_count):
+        identifier, kind = str(table["identifier"][k]), str(table["kind"][k])
+        what = f"Identifier '{printable(identifier)}'"
+        check_name(identifier, "Namespace identifier")
+        if kind not in IDENTIFIER_KINDS:
+            raise InvalidFileError(f"{what}: unknown kind {printable(kind)!r} (known: {sorted(IDENTIFIER_KINDS)}).")
+        if str(table["scope"][k]) != "run" and str(table["scope"][k]) not in names:
+            raise InvalidFileError(f"{what}: its scope {printable(table['scope'][k])!r} is not 'run' or an object.")
+        if not 0 <= int(table["run"][k]) < max(count, 1):
+            raise InvalidFileError(f"{what}: run {table['run'][k]} out of range (the file has {count} runs).")
+        dimensions = np.asarray(table["dimensions"][k], dtype=float)
+        if dimensions.shape != (7,) or not np.all(np.isfinite(dimensions)) or np.abs(dimensions).max() > 100:
+            raise InvalidFileError(f"{what}: its dimensions must be 7 finite SI exponents up to 100.")
+        value = float(table["value"][k])
+        if kind == "constant" and str(table["dtype"][k]) not in CONSTANT_DTYPES:
+            raise InvalidFileError(f"{what}: unknown type {printable(table['dtype'][k])!r}.")
+        if kind == "timed_array":
+            check_time(value, f"{what}: the TimedArray's dt")
+            if str(table["reference"][k]) not in stimuli:
+                raise InvalidFileError(f"{what}: its values '{printable(table['reference'][k])}' are not a "
+                                       "TimedArraySeries of the file's /stimulus.")
 
 
 #: What a step of the recording may do (see `brian2nwb.rebuilt`).
@@ -275,35 +442,35 @@ def check_recording(model, known: set[str]) -> None:
                                        "exist.")
 
 
-def _check_object(description, checker: CodeChecker, names: set[str], sizes: dict, flags: frozenset) -> None:
+def _check_object(description, checker: CodeChecker, names: set[str], sizes: dict, kind) -> None:
     """The fields any kind may have: references, equations, code, names, types, state columns."""
+    flags = kind.flags
     attrs, tables, what = description.attrs, description.tables, f"'{description.name}'"
     for key in ("source", "target"):
         if key in attrs and attrs[key] not in names:
             raise UnsafeModelError(f"{what}: its {key} '{attrs[key]}' is not an object of the file.")
+    # code is handed to Brian2 as re-rendered from its checked syntax tree, never as the file's text
     if "model" in attrs:
-        checker.check_equations(str(attrs["model"]), f"{what} model", flags)
+        attrs["model"] = checker.check_equations(str(attrs["model"]), f"{what} model", flags)
     if "method" in attrs:
         check_method(str(attrs["method"]), what)
     for key in ("threshold", "refractory", "rates", "weight"):
         if key in attrs:
-            checker.check_expression(str(attrs[key]), f"{what} {key}")
+            attrs[key] = checker.check_expression(str(attrs[key]), f"{what} {key}")
     if "reset" in attrs:
-        checker.check_code(str(attrs["reset"]), f"{what} reset")
+        attrs["reset"] = checker.check_code(str(attrs["reset"]), f"{what} reset")
     for key in ("variables", "target_var", "event", "multisynaptic_index"):
         values = attrs.get(key)
         for value in ([values] if isinstance(values, str) else values or []):
             check_name(str(value), f"{what} {key}")
     events = tables.get("events", {})
-    for event, condition, code in zip(events.get("event", []), events.get("condition", []), events.get("code", [])):
+    for event in events.get("event", []):
         check_name(str(event), f"{what} event")
-        checker.check_expression(str(condition), f"{what} event condition")
-        if code:
-            checker.check_code(str(code), f"{what} event code")
-    for name, code in zip(tables.get("run_regularly", {}).get("operation", []),
-                          tables.get("run_regularly", {}).get("code", [])):
+    rerender(events, "condition", lambda code: checker.check_expression(code, f"{what} event condition"))
+    rerender(events, "code", lambda code: checker.check_code(code, f"{what} event code"))
+    for name in tables.get("run_regularly", {}).get("operation", []):
         check_name(str(name), f"{what} operation")
-        checker.check_code(str(code), f"{what} operation '{name}'")
+    rerender(tables.get("run_regularly", {}), "code", lambda code: checker.check_code(code, f"{what} operation"))
     for dtype in tables.get("dtypes", {}).get("dtype", []):
         if str(dtype) not in ("float16", "float32", "float64", "longdouble"):
             raise UnsafeModelError(f"{what}: unknown floating-point type {dtype!r}.")
@@ -322,11 +489,35 @@ def _check_object(description, checker: CodeChecker, names: set[str], sizes: dic
                 raise UnsafeModelError(f"{what}: the index of linked variable '{variable}' does not fit the groups.")
         elif str(index):
             check_name(str(index), f"{what} link index")
-    size = sizes.get(description.name)
-    for table in [name for name in tables if name in ("initial_state", "final_state") or
-                  (name.startswith("step_") and not name.endswith("_shared_state"))]:
-        columns = tables.get(table, {})
+    _check_state_tables(description, sizes.get(description.name), kind)
+
+
+def rerender(table: dict, column: str, check) -> None:
+    """Replace each code string of ``table[column]`` by ``check(code)`` (its re-rendered text)."""
+    if column in table:
+        table[column] = np.asarray([check(str(code)) for code in table[column]], dtype=object)
+
+
+def _check_state_tables(description, size: int | None, kind) -> None:
+    """State tables hold only the object's own variables (never Brian2's internal arrays, which are offsets
+    into memory), one value per element or one shared value."""
+    what, tables = f"'{description.name}'", description.tables
+    variables = declared_variables(str(description.attrs.get("model", ""))) | set(kind.names) | STATE_NAMES
+    for table, columns in tables.items():
+        shared = table.endswith("shared_state")
+        if not (table in ("initial_state", "final_state") or shared or
+                (table.startswith("step_") and table.endswith("_state"))):
+            continue
         for column, values in columns.items():
-            if size is not None and len(values) != size:
-                raise UnsafeModelError(f"{what}: {table} column '{column}' has {len(values)} rows for {size} "
-                                       "elements.")
+            if column not in variables:
+                raise UnsafeModelError(f"{what}: {table} holds values of {column!r}, which is not a variable of "
+                                       f"the object (its variables: {', '.join(sorted(variables)) or 'none'}); "
+                                       "Brian2's internal variables are never read from a file.")
+            expected = 1 if shared else size
+            if expected is not None and len(values) != expected:
+                raise UnsafeModelError(f"{what}: {table} column '{column}' has {len(values)} rows for "
+                                       f"{expected} element(s).")
+    stored = any(len(values) == size for values in tables.get("final_state", {}).values())
+    if kind.stateful and size is not None and size > MAX_SIZE_WITHOUT_DATA and not stored:
+        raise InvalidFileError(f"{what} declares {size} elements but the file holds no values for them; brian2nwb "
+                               f"builds groups of more than {MAX_SIZE_WITHOUT_DATA} elements only from stored state.")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 
-from .extension import nwb_io
 from .registry import BY_NWB_TYPE
+from .untrusted import open_untrusted
 
 
 def summarize(path: str | os.PathLike) -> dict:
     """A JSON-ready summary: groups, synapses, inputs, monitors, recordings, duration, provenance."""
-    with nwb_io(path, mode="r") as io:
+    with open_untrusted(path) as io:
         nwbfile = io.read()
         simulation = nwbfile.lab_meta_data.get("brian2")
         summary = {

@@ -1,17 +1,27 @@
-"""A hand-crafted hostile file gets a clear error and runs nothing."""
+"""A hand-crafted hostile file gets a clear error and runs nothing: one case (at least) for each class of attack.
+
+Each case edits a valid file with h5py (or a Zarr store's JSON). In-process tests check the error type and
+that no code ran; `test_every_hostile_file_fails_cleanly_in_a_fresh_process` opens every case the way a user
+would (from_nwb, run_recorded, info, plot) in a fresh process under a memory and a time limit, on numpy and
+on Cython: each outcome must be success or a documented error - never a crash, a hang or another exception.
+"""
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 
 import h5py
 import numpy as np
 import pytest
-from brian2 import Network, NeuronGroup, SpikeMonitor, Synapses, ms
+from brian2 import (Hz, Network, NeuronGroup, PoissonInput, SpikeGeneratorGroup, SpikeMonitor, Synapses, TimedArray,
+                    ms)
 
 import brian2nwb
-from brian2nwb import UnsafeModelError
-from helpers import SUBJECT, reset_brian
+from brian2nwb import InvalidFileError, UnsafeModelError
+from helpers import HERE, SUBJECT, reset_brian
 
 OBJECTS = "general/brian2/objects"
 
@@ -22,9 +32,17 @@ def valid_file(tmp_path_factory):
     group = NeuronGroup(4, "dv/dt = (I - v) / tau : 1\nI : 1", threshold="v > 1", reset="v = 0",
                         method="exact", name="neurons")
     group.I = 2
-    synapses = Synapses(group, group, "w : 1", on_pre="v_post += w", name="synapses")
+    synapses = Synapses(group, group, "w : 1", on_pre="v_post += w", delay=1 * ms, name="synapses")
     synapses.connect(p=0.5)
-    net = Network(group, synapses, SpikeMonitor(group, name="spikes"))
+    stimulus = TimedArray([0.0, 1.5, 3.0], dt=2 * ms, name="stimulus")  # noqa: F841 - used by 'driven'
+    driven = NeuronGroup(2, "dv/dt = (stimulus(t) - v) / tau : 1", threshold="v > 1", reset="v = 0",
+                         method="euler", name="driven")
+    inputs = SpikeGeneratorGroup(2, [0, 1, 0], [1, 2, 6] * ms, name="inputs")
+    to_driven = Synapses(inputs, driven, on_pre="v_post += 0.5", name="to_driven")
+    to_driven.connect(j="i")
+    noise = PoissonInput(driven, "v", 5, 100 * Hz, weight=0.1)
+    net = Network(group, synapses, driven, inputs, to_driven, noise, SpikeMonitor(group, name="spikes"),
+                  SpikeMonitor(driven, name="driven_spikes"))
     brian2nwb.snapshot(net)  # random states recorded, not seeds
     tau = 10 * ms  # noqa: F841
     net.store("start")
@@ -35,7 +53,7 @@ def valid_file(tmp_path_factory):
 
 
 def tampered(valid_file, tmp_path, edit):
-    path = tmp_path / "hostile.nwb"
+    path = tmp_path / "case.hostile"  # not *.nwb: the conftest validates those
     shutil.copy(valid_file, path)
     with h5py.File(path, "r+") as file:
         edit(file)
@@ -76,6 +94,101 @@ ATTACKS = {
     "values set for too many neurons": lambda f: _replace(f, f"{OBJECTS}/neurons/step_2_state/I", np.zeros(10**4)),
 }
 
+#: Attacks of the classes issue 10 found: each must end in a documented error (`InvalidFileError` or its
+#: subclass `UnsafeModelError`), in this process and in a fresh one under limits.
+INVALID = {
+    # Brian2's internal arrays are offsets into memory: never loaded from a file
+    "negative _synaptic_pre": lambda f: _add_column(f, f"{OBJECTS}/synapses/final_state", "_synaptic_pre",
+                                                    -np.ones(_rows(f, "synapses"), dtype=np.int32)),
+    "_synaptic_post past the target": lambda f: _add_column(f, f"{OBJECTS}/synapses/final_state", "_synaptic_post",
+                                                            np.full(_rows(f, "synapses"), 10**8, dtype=np.int32)),
+    "synapse count N as state": lambda f: _add_column(f, f"{OBJECTS}/synapses/final_state", "N", np.array([10**8])),
+    "_lastindex of a spike generator": lambda f: _add_column(
+        f, f"{OBJECTS}/inputs/final_shared_state", "_lastindex", np.array([-5], dtype=np.int32)),
+    "unknown state column": lambda f: _add_column(f, f"{OBJECTS}/neurons/final_state", "not_a_variable",
+                                                  np.zeros(4)),
+    "negative synapse source": lambda f: f[f"{OBJECTS}/synapses/connectivity/i"].__setitem__(0, -1),
+    # work without bound
+    "exponent tower in threshold": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__(
+        "threshold", "v > 2**2**2**2**2**2**2"),
+    "huge exponent in reset": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("reset", "v = v**99999999"),
+    "deep expression": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("threshold", "v > " + "-" * 5000 + "v"),
+    "nested parentheses": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__(
+        "threshold", "v > " + "(" * 500 + "v" + ")" * 500),
+    "huge integer literal": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("reset", "v = " + "9" * 5000),
+    "unit with a huge power": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__(
+        "model", "dv/dt = (I - v) / tau : metre ** 1000000000\nI : 1"),
+    "unit in parentheses": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__(
+        "model", "dv/dt = (I - v) / tau : metre / (second * amp)\nI : 1"),
+    "12,000 variables": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__(
+        "model", "dv/dt = (I - v) / tau : 1\nI : 1\n" + "\n".join(f"x{k} : 1" for k in range(12_000))),
+    "group of 2**31-1 neurons without data": lambda f: (
+        [f.__delitem__(f"{OBJECTS}/driven/{table}") for table in ("final_state", "initial_state")],
+        f[f"{OBJECTS}/driven"].attrs.__setitem__("N", np.int64(2**31 - 1))),
+    "run of 10**9 s": lambda f: (f["general/brian2/runs/duration"].__setitem__(0, 1e9),
+                                 f["general/brian2"].attrs.__setitem__("t_end", 1e9 + 0.005)),
+    "run table declaring 10**9 rows": lambda f: _replace_lazy(f, "general/brian2/runs/seed", 10**9, np.int64),
+    "dataset declared with 10**10 rows": lambda f: _replace_lazy(f, f"{OBJECTS}/synapses/connectivity/j", 10**10,
+                                                                 np.int64),
+    # values out of their range
+    "TimedArray dt of 0": lambda f: _set_where(f, "general/brian2/identifiers", "kind", "timed_array", "value", 0.0),
+    "TimedArray naming a missing series": lambda f: _set_where(f, "general/brian2/identifiers", "kind",
+                                                               "timed_array", "reference", "elsewhere"),
+    "unknown identifier kind": lambda f: f["general/brian2/identifiers/kind"].__setitem__(0, "module"),
+    "NaN run duration": lambda f: f["general/brian2/runs/duration"].__setitem__(0, np.nan),
+    "NaN delay": lambda f: f[f"{OBJECTS}/synapses/pathways/delay"].__setitem__(0, np.nan),
+    "negative delay": lambda f: f[f"{OBJECTS}/synapses/pathways/delay"].__setitem__(0, -1.0),
+    "NaN t_end": lambda f: f["general/brian2"].attrs.__setitem__("t_end", np.nan),
+    "seed out of range": lambda f: f["general/brian2/runs/seed"].__setitem__(0, 2**40),
+    "wrong attribute type": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("N", "four"),
+    "unknown object type": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("neurodata_type", "EvilModel"),
+    "terminal escape in a name": lambda f: f.move(f"{OBJECTS}/neurons", f"{OBJECTS}/neu\x1b[2Jrons"),
+    # the container
+    "external link": lambda f: f.__setitem__("general/elsewhere", h5py.ExternalLink("/etc/passwd", "/")),
+    "soft-link loop": lambda f: (f.__setitem__("general/loop_a", h5py.SoftLink("/general/loop_b")),
+                                 f.__setitem__("general/loop_b", h5py.SoftLink("/general/loop_a"))),
+    "link to its own ancestor": lambda f: f.__setitem__(f"{OBJECTS}/up", h5py.SoftLink("/general")),
+    "group hard-linked twice": lambda f: f.__setitem__(f"{OBJECTS}/neurons/again", f[OBJECTS]),
+    "external raw data": lambda f: _replace_external(f, "general/brian2/runs/duration"),
+    "zip bomb": lambda f: _replace_lazy(f, "general/brian2/runs/start_time", 10**8, np.float64, chunks=(10**6,)),
+}
+
+
+def _rows(file, name: str) -> int:
+    return len(file[f"{OBJECTS}/{name}/connectivity/i"])
+
+
+def _add_column(file, table: str, name: str, values) -> None:
+    file[f"{table}/{name}"] = values
+    file[f"{table}/{name}"].attrs.update({"neurodata_type": "VectorData", "namespace": "hdmf-common",
+                                          "description": name, "object_id": "00000000-0000-0000-0000-000000000000"})
+    file[table].attrs["colnames"] = np.array(list(file[table].attrs["colnames"]) + [name], dtype=object)
+
+
+def _replace_lazy(file, path: str, rows: int, dtype, chunks=None) -> None:
+    """The dataset at ``path`` declared with ``rows`` rows: unallocated, or (with ``chunks``) one chunk written."""
+    attributes = dict(file[path].attrs)
+    del file[path]
+    if chunks is None:
+        file.create_dataset(path, shape=(rows,), dtype=dtype)
+    else:
+        file.create_dataset(path, shape=(rows,), dtype=dtype, chunks=chunks, compression="gzip")
+        file[path][: chunks[0]] = 0
+    file[path].attrs.update(attributes)
+
+
+def _replace_external(file, path: str) -> None:
+    attributes = dict(file[path].attrs)
+    values = file[path][:]
+    del file[path]
+    file.create_dataset(path, shape=values.shape, dtype=values.dtype, external=[("/etc/hostname", 0, values.nbytes)])
+    file[path].attrs.update(attributes)
+
+
+def _set_where(file, table: str, key: str, match: str, column: str, value) -> None:
+    keys = [k.decode() if isinstance(k, bytes) else k for k in file[f"{table}/{key}"][:]]
+    file[f"{table}/{column}"][keys.index(match)] = value
+
 
 def _replace(file, path, values):
     attributes = dict(file[path].attrs)
@@ -93,6 +206,53 @@ def test_hostile_file_is_refused(valid_file, tmp_path, attack, monkeypatch):
     print(attack, "->", error.value)
     assert not (tmp_path / MARKER).exists()
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("attack", sorted(INVALID))
+def test_invalid_file_gets_a_documented_error(valid_file, tmp_path, attack, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tampered(valid_file, tmp_path, INVALID[attack])
+    with pytest.raises(InvalidFileError) as error:
+        brian2nwb.from_nwb(path).run_recorded()
+    message = str(error.value)
+    print(attack, "->", message)
+    assert "\x1b" not in message and len(message) < 2000
+
+
+def test_every_hostile_file_fails_cleanly_in_a_fresh_process(valid_file, tmp_path_factory):
+    """All cases, opened as a user would (from_nwb, run_recorded, info, plot), in a fresh process per target
+    with 3 GiB of address space and 60 s per case: success or a documented error, nothing else."""
+    cases = {}
+    for attack in sorted(ATTACKS) + sorted(INVALID):
+        folder = tmp_path_factory.mktemp("case")
+        cases[str(tampered(valid_file, folder, {**ATTACKS, **INVALID}[attack]))] = attack
+    cases[str(valid_file)] = "untampered"
+    for target in ("numpy", "cython"):
+        outcomes = run_hostile(list(cases), target)
+        assert outcomes[str(valid_file)]["outcome"] == "ok", outcomes[str(valid_file)]
+        for path, attack in cases.items():
+            if attack != "untampered":
+                assert outcomes[path]["outcome"] in DOCUMENTED, (target, attack, outcomes[path])
+
+
+#: The outcomes a hostile file may have.
+DOCUMENTED = {"InvalidFileError", "UnsafeModelError"}
+
+
+def run_hostile(paths: list[str], target: str, memory_mb: int = 3072, seconds: int = 60) -> dict:
+    """{path: {"outcome", "message"}} from `open_hostile.py` in a fresh process; a crash is reported as such."""
+    result = subprocess.run([sys.executable, str(HERE / "open_hostile.py"), target, str(memory_mb), str(seconds),
+                             *paths], capture_output=True, text=True, timeout=seconds * len(paths) + 600)
+    outcomes = {}
+    for line in result.stdout.splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            outcomes[record["file"]] = record
+    for path in paths:
+        if outcomes.get(path, {}).get("outcome", "started") == "started":
+            raise AssertionError(f"the process died on {path} (exit code {result.returncode}): "
+                                 f"{result.stderr[-2000:]}")
+    return outcomes
 
 
 def test_untampered_file_rebuilds(valid_file):

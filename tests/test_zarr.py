@@ -100,3 +100,83 @@ def test_store_reruns_on_another_python_and_zarr(tmp_path):
     print("re-run with Python and zarr", versions)
     assert_identical(resimulate(path, "numpy", python=OTHER_PYTHON), dump(net))
 
+
+
+# -- hostile stores: refused from their metadata, before any chunk is read ----------------------------------
+
+MARKER = "brian2nwb_unpickled"
+
+
+def _metadata_documents(store):
+    """Every array's metadata document (``.zarray`` or ``zarr.json``) and the consolidated one, if any."""
+    import json
+
+    for path in sorted(store.rglob("*")):
+        if path.name in (".zarray", "zarr.json") and json.loads(path.read_text()).get("node_type", "array") == "array":
+            yield path
+
+
+def _poison(store, edit_consolidated: bool) -> None:
+    """The first numeric array decodes with numcodecs' ``pickle`` codec, and its chunk is a pickle that would
+    create MARKER if it were ever loaded."""
+    import json
+    import pickle
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {MARKER}",))
+
+    for document in _metadata_documents(store):
+        metadata = json.loads(document.read_text())
+        if metadata.get("dtype", metadata.get("data_type")) in ("<f8", "float64"):
+            break
+    if document.name == ".zarray":
+        metadata.update(compressor=None, filters=[{"id": "pickle", "protocol": 4}], dtype="|O")
+        for chunk in document.parent.iterdir():
+            if chunk.name[0].isdigit():
+                chunk.write_bytes(pickle.dumps(Payload()))
+    else:
+        metadata["codecs"] = [{"name": "numcodecs.pickle", "configuration": {"protocol": 4}}]
+    if edit_consolidated:  # only the consolidated copy, which hdmf-zarr reads instead of the array's own
+        consolidated = store / ".zmetadata"
+        if consolidated.exists():
+            everything = json.loads(consolidated.read_text())
+            everything["metadata"][str(document.relative_to(store))] = metadata
+            consolidated.write_text(json.dumps(everything))
+            return
+    document.write_text(json.dumps(metadata))
+
+
+@pytest.mark.parametrize("where", ["array", "consolidated"])
+def test_store_with_a_pickle_codec_is_refused_before_any_chunk_is_read(tmp_path, monkeypatch, where):
+    from brian2nwb.cli import EXIT_INVALID_FILE, main
+
+    monkeypatch.chdir(tmp_path)
+    path = brian2nwb.to_nwb(poisson_driven(), tmp_path / "sim.nwb.zarr", subject=SUBJECT, backend="zarr")
+    _poison(path, edit_consolidated=where == "consolidated")
+    with pytest.raises(brian2nwb.InvalidFileError, match="pickle"):
+        brian2nwb.from_nwb(path)
+    for command in ("info", "validate", "plot"):
+        arguments = [command, str(path)] + (["-o", str(tmp_path / "figure.png")] if command == "plot" else [])
+        assert main(arguments) == EXIT_INVALID_FILE
+    assert not (tmp_path / MARKER).exists()
+
+
+def test_store_with_links_out_of_it_is_refused(tmp_path):
+    import json
+
+    path = brian2nwb.to_nwb(poisson_driven(), tmp_path / "sim.nwb.zarr", subject=SUBJECT, backend="zarr")
+    attributes = next(p for p in path.rglob(".zattrs") if '"source": "."' in p.read_text())  # a reference
+    text = attributes.read_text()
+    attributes.write_text(text.replace('"source": "."', '"source": "../elsewhere.nwb.zarr"'))
+    (path / ".zmetadata").unlink(missing_ok=True)  # hdmf-zarr then reads the array's own documents
+    with pytest.raises(brian2nwb.InvalidFileError, match="another store"):
+        brian2nwb.from_nwb(path)
+    attributes.write_text(text)
+    outside = tmp_path / "outside"
+    outside.write_bytes(b"\0" * 64)
+    chunk = next(p for p in path.rglob("*") if p.is_file() and p.name[0].isdigit())
+    chunk.unlink()
+    chunk.symlink_to(outside)
+    with pytest.raises(brian2nwb.InvalidFileError, match="symbolic link"):
+        brian2nwb.from_nwb(path)

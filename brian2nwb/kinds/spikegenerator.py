@@ -95,4 +95,4 @@ SPEC = model_type("SpikeGeneratorGroupModel", "A Brian2 SpikeGeneratorGroup; its
 
 KIND = Kind("SpikeGeneratorGroup", describe=describe, build=build, stage=GROUPS, results=write_spike_generators,
             nwb_type="SpikeGeneratorGroupModel", specs=(TABLE_SPEC, SPEC), stateful=True, role="group,input",
-            to_nwb=to_nwb, from_nwb=from_nwb)
+            to_nwb=to_nwb, from_nwb=from_nwb, names=frozenset({"period"}))

@@ -11,7 +11,7 @@ from ..build import BuildContext, build_group_parts, dtype_argument, method_argu
 from ..describe import ObjectDescription, constant_over_dt_expressions, group_tables, method_used, var_type
 from ..equations import equations_text
 from ..kind import CONNECTIONS, Kind
-from ..safety import MAX_SIZE, UnsafeModelError, check_name, sizes_of
+from ..safety import MAX_SIZE, UnsafeModelError, check_name, check_time, rerender, sizes_of
 from ..spec_types import model_type, text_attribute
 from ..table_docs import TableDoc
 
@@ -110,10 +110,12 @@ def check(description: ObjectDescription, model, checker) -> None:
     """Pathway names, events and code, and synapse ends inside the groups they connect."""
     what, attrs, tables = f"'{description.name}'", description.attrs, description.tables
     pathways = tables.get("pathways", {})
-    for name, code, event in zip(pathways.get("pathway", []), pathways.get("code", []), pathways.get("event", [])):
+    for name, event in zip(pathways.get("pathway", []), pathways.get("event", [])):
         check_name(str(name), f"{what} pathway")
         check_name(str(event), f"{what} pathway event")
-        checker.check_code(str(code), f"{what} pathway '{name}'")
+    rerender(pathways, "code", lambda code: checker.check_code(code, f"{what} pathway"))
+    for name, delay in zip(pathways.get("pathway", []), pathways.get("delay", [])):
+        check_time(delay, f"{what} pathway '{name}' delay", allow_zero=True)
     connectivity = tables.get("connectivity", {})
     if not connectivity:
         return
@@ -125,6 +127,14 @@ def check(description: ObjectDescription, model, checker) -> None:
         limit = sizes.get(end)
         if len(index) and limit is not None and (index.min() < 0 or index.max() >= limit):
             raise UnsafeModelError(f"{what}: synapse indices outside the {limit} neurons of '{end}'.")
+    known = {"i", "j"} | {f"delay_{name}" for name in pathways.get("pathway", [])}
+    for column, values in connectivity.items():
+        values = np.asarray(values)
+        if column not in known or len(values) != len(i):
+            raise UnsafeModelError(f"{what}: the connectivity column {column!r} is not i, j or a pathway's delays "
+                                   f"('delay_<pathway>'), or its length is not that of i.")
+        if column.startswith("delay_") and len(values) and not (np.all(np.isfinite(values)) and values.min() >= 0):
+            raise UnsafeModelError(f"{what}: the delays {column!r} must be finite and not negative.")
 
 
 TABLE_DOCS = {
