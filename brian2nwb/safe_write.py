@@ -51,6 +51,19 @@ def atomic_path(path: str | os.PathLike, overwrite: bool, folder: bool = False) 
     path = check_target(path, overwrite, folder)
     _remove_stale_partials(path)
     partial = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{PARTIAL_MARK}{path.suffix}")
+    existed = path.exists()
+    try:
+        yield from _write_and_move(partial, path, overwrite, folder)
+    except FileExistsError:
+        raise
+    except OSError as error:  # a full disk, a file size limit, a quota: say so, and that nothing was lost
+        reason = os.strerror(error.errno) if error.errno else str(error).splitlines()[0]
+        kept = f"the {'store' if folder else 'file'} already there is unchanged" if existed else "nothing is left there"
+        raise OSError(error.errno, f"{path} could not be written ({reason}): {kept}. Free disk space (or raise "
+                                   "the file size limit or quota) and write again.") from error
+
+
+def _write_and_move(partial: Path, path: Path, overwrite: bool, folder: bool) -> Iterator[Path]:
     if folder:
         try:
             yield partial
