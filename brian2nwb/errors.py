@@ -22,7 +22,7 @@ class UnsafeModelError(InvalidFileError):
 
 
 @contextmanager
-def reading(path: str | os.PathLike, what: str = "read"):
+def reading(path: str | os.PathLike, what: str = "read as a brian2nwb file"):
     """Turn a reading library's failure into an `InvalidFileError` that names ``path`` (ours pass through)."""
     try:
         yield
@@ -33,7 +33,7 @@ def reading(path: str | os.PathLike, what: str = "read"):
     except MemoryError:
         raise InvalidFileError(f"{path}: cannot be {what}: it needs more memory than this machine has.") from None
     except Exception as error:  # noqa: BLE001 - h5py, hdmf, zarr and numcodecs raise dozens of types
-        raise InvalidFileError(f"{path}: cannot be {what} as a brian2nwb file: {describe_failure(error)}") from error
+        raise InvalidFileError(f"{path}: cannot be {what}: {describe_failure(error)}") from error
 
 
 def describe_failure(error: BaseException) -> str:

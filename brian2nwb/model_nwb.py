@@ -83,6 +83,8 @@ def _plain_array(values) -> np.ndarray:
 
 #: Most rows a table of the network (runs, steps, clocks, schedule, identifiers...) may have.
 MAX_NETWORK_TABLE_ROWS = 10_000_000
+#: Columns that hold a row of values per row (a random generator's keys, SI dimensions, blocks of numbers).
+TWO_DIMENSIONAL = {"mt_keys", "dimensions", "values"}
 #: Most rows any table may have (Brian2 indexes elements with 32-bit integers).
 MAX_TABLE_ROWS = 2**31 - 1
 
@@ -97,10 +99,10 @@ def table_from_nwb(table, max_rows: int = MAX_TABLE_ROWS) -> Table:
         raise InvalidFileError(f"Table '{table.name}': its colnames {names} do not name its columns "
                                f"{sorted(table.vector_datas)}.")
     lengths = {name: np.shape(table.vector_datas[name].data) for name in names}
-    if any(len(shape) not in (1, 2) for shape in lengths.values()) or len({s[0] for s in lengths.values()}) > 1 \
-            or any(shape[0] > max_rows for shape in lengths.values()):
-        raise InvalidFileError(f"Table '{table.name}': its columns must be equally long (at most {max_rows} rows); "
-                               f"they have shapes {lengths}.")
+    if any(len(shape) != (2 if name in TWO_DIMENSIONAL else 1) for name, shape in lengths.items()) \
+            or len({s[0] for s in lengths.values()}) > 1 or any(shape[0] > max_rows for shape in lengths.values()):
+        raise InvalidFileError(f"Table '{table.name}': its columns must be equally long (at most {max_rows} rows) "
+                               f"and 1-D (2-D: {', '.join(sorted(TWO_DIMENSIONAL))}); they have shapes {lengths}.")
     result = {}
     for name in names:
         column = table.vector_datas[name]

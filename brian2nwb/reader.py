@@ -12,7 +12,7 @@ from brian2 import Clock, defaultclock, prefs, second
 from .build import BuildContext, apply_state, quantity
 from .kind import MONITORS
 from .kinds.spikemonitor import spikes_by_monitor
-from .errors import InvalidFileError, describe_failure
+from .errors import InvalidFileError, describe_failure, reading
 from .metadata import Brian2NWBWarning
 from .model_nwb import ModelDescription, model_from_nwb
 from .network import walk
@@ -75,13 +75,14 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
     model, timed_arrays, replayed = _read(path, list(replay))
     bar.update()
     namespace, functions = dict(namespace or {}), dict(functions or {})
-    check_model(model, BY_NAME, user_identifiers=set(namespace), user_functions=set(functions),
-                stimuli=set(timed_arrays))
-    extra = _replacements(model, dict(operations or {}), path)
-    _warn_about_target(model)
-
-    runs, group_namespaces = recorded_runs(model, timed_arrays, namespace, functions)
-    steps = recorded_steps(model, runs)
+    with reading(path, "used: its model is inconsistent"):  # a value of a type or shape the checks did not expect
+        check_model(model, BY_NAME, user_identifiers=set(namespace), user_functions=set(functions),
+                    stimuli=set(timed_arrays))
+        extra = _replacements(model, dict(operations or {}), path)
+        _warn_about_target(model)
+        runs, group_namespaces = recorded_runs(model, timed_arrays, namespace, functions)
+        steps = recorded_steps(model, runs)
+        context = _context(model, group_namespaces, replayed)
     initial = model.attrs.get("initial_state", "none")
     if state == "initial" and initial == "none":
         raise ValueError(
@@ -93,7 +94,6 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
         warnings.warn(f"{path} was recorded without brian2nwb.snapshot(), so the state of its random numbers "
                       "is unknown: the stochastic parts of the re-run will differ from the recording.",
                       Brian2NWBWarning, stacklevel=3)
-    context = _context(model, group_namespaces, replayed)
     bar.update()
     for stage in sorted({BY_NAME[d.kind].stage for d in model.objects}):
         if stage == MONITORS:

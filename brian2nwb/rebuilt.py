@@ -215,5 +215,5 @@ def _value(row: dict, timed_arrays: dict, functions: dict):
         return TimedArray(timed_arrays[row["reference"]], dt=float(row["value"]) * second)
     if row["identifier"] in functions:
         return functions[row["identifier"]]
-    raise ValueError(f"The model uses the function '{row['identifier']}', which a file cannot hold; pass it as "
+    raise InvalidFileError(f"The model uses the function '{row['identifier']}', which a file cannot hold; pass it as "
                      f"from_nwb(..., functions={{'{row['identifier']}': ...}}).")

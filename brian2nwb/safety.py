@@ -309,6 +309,7 @@ def check_model(model, kinds: dict, user_identifiers: set[str] = frozenset(),
     if len(model.objects) > MAX_OBJECTS:
         raise InvalidFileError(f"The file holds {len(model.objects)} objects; brian2nwb reads at most {MAX_OBJECTS}.")
     check_time(model.attrs.get("t_end", 0.0), "The recording's end time t_end", allow_zero=True)
+    check_name(model.attrs.get("network", "network"), "Network name")
     check_network_tables(model, set(stimuli))
     namespace = model.tables.get("identifiers", {})
     identifiers = {str(i) for i in namespace.get("identifier", [])} | set(user_identifiers)

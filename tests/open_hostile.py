@@ -68,7 +68,12 @@ def main() -> None:
         except InvalidFileError as error:
             outcome, message = type(error).__name__, str(error)
         except Exception as error:  # noqa: BLE001 - any other type (MemoryError too) is what the test reports
-            outcome, message = type(error).__name__, str(error)[:500]
+            import traceback
+
+            where = traceback.extract_tb(error.__traceback__)[-3:]
+            outcome = type(error).__name__
+            message = f"{str(error)[:300]} at " + " <- ".join(f"{f.filename.split('/')[-1]}:{f.lineno}"
+                                                               for f in reversed(where))
         finally:
             signal.alarm(0)
         print(json.dumps({"file": path, "outcome": outcome, "message": message}), flush=True)

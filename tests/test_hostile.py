@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -242,7 +243,8 @@ DOCUMENTED = {"InvalidFileError", "UnsafeModelError"}
 def run_hostile(paths: list[str], target: str, memory_mb: int = 3072, seconds: int = 60) -> dict:
     """{path: {"outcome", "message"}} from `open_hostile.py` in a fresh process; a crash is reported as such."""
     result = subprocess.run([sys.executable, str(HERE / "open_hostile.py"), target, str(memory_mb), str(seconds),
-                             *paths], capture_output=True, text=True, timeout=seconds * len(paths) + 600)
+                             *paths], capture_output=True, text=True, timeout=seconds * len(paths) + 600,
+                            cwd=Path(paths[0]).parent)  # where a payload would leave its marker
     outcomes = {}
     for line in result.stdout.splitlines():
         if line.startswith("{"):
