@@ -106,3 +106,30 @@ def test_plot_draws_every_panel(example, tmp_path):
     for k in range(len(panels)):  # every panel has drawn content, not just a frame
         band = pixels[int(height * k / len(panels)):int(height * (k + 1) / len(panels))]
         assert (band < 200).mean() > 0.01
+
+
+@pytest.mark.parametrize("command", ["info", "validate", "resimulate", "plot"])
+def test_a_bad_file_is_one_line_and_exit_code_3(example, tmp_path, command):
+    """Every subcommand reports a file it refuses in one line on stderr (no traceback) and exits with 3;
+    ``--debug`` shows the traceback."""
+    hostile = tmp_path / "hostile.bin"  # not *.nwb: the conftest validates those
+    shutil.copy(example, hostile)
+    with h5py.File(hostile, "r+") as file:
+        file["general/elsewhere"] = h5py.ExternalLink("/etc/passwd", "/")
+    extra = ["-o", tmp_path / "out.png"] if command == "plot" else []
+    result = brian2nwb_command(command, hostile, *extra)
+    assert result.returncode == 3, result
+    assert result.stderr.count("\n") == 1 and "InvalidFileError" in result.stderr and "another file" in result.stderr
+    assert "Traceback" not in result.stderr
+    debug = brian2nwb_command("--debug", command, hostile, *extra)
+    assert debug.returncode not in (0, 3) and "Traceback" in debug.stderr
+
+
+def test_info_prints_no_terminal_escape_sequences(example, tmp_path):
+    edited = tmp_path / "edited.bin"
+    shutil.copy(example, edited)
+    with h5py.File(edited, "r+") as file:
+        file["session_description"][()] = "a network\x1b[2J\x1b]0;pwned\x07"
+    result = brian2nwb_command("info", edited)
+    assert result.returncode == 0, result
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "a network" in result.stdout

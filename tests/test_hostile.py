@@ -17,8 +17,8 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
-from brian2 import (Hz, Network, NeuronGroup, PoissonInput, SpikeGeneratorGroup, SpikeMonitor, Synapses, TimedArray,
-                    ms)
+from brian2 import (Hz, Network, NeuronGroup, PoissonInput, SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses,
+                    TimedArray, ms)
 
 import brian2nwb
 from brian2nwb import InvalidFileError, UnsafeModelError
@@ -43,7 +43,7 @@ def valid_file(tmp_path_factory):
     to_driven.connect(j="i")
     noise = PoissonInput(driven, "v", 5, 100 * Hz, weight=0.1)
     net = Network(group, synapses, driven, inputs, to_driven, noise, SpikeMonitor(group, name="spikes"),
-                  SpikeMonitor(driven, name="driven_spikes"))
+                  SpikeMonitor(driven, name="driven_spikes"), StateMonitor(group, "v", record=[0, 2], name="trace"))
     brian2nwb.snapshot(net)  # random states recorded, not seeds
     tau = 10 * ms  # noqa: F841
     net.store("start")
@@ -109,6 +109,11 @@ INVALID = {
     "unknown state column": lambda f: _add_column(f, f"{OBJECTS}/neurons/final_state", "not_a_variable",
                                                   np.zeros(4)),
     "negative synapse source": lambda f: f[f"{OBJECTS}/synapses/connectivity/i"].__setitem__(0, -1),
+    "spike of a neuron past the generator": lambda f: f["events/inputs/neuron"].__setitem__(0, 7),
+    "spike of a negative neuron": lambda f: f["events/inputs/neuron"].__setitem__(0, -3),
+    "spike times out of order": lambda f: f["events/inputs/timestamp"].__setitem__(0, 0.009),
+    "state monitor index past its group": lambda f: f[f"{OBJECTS}/trace/recorded/index"].__setitem__(0, 10**6),
+    "negative state monitor index": lambda f: f[f"{OBJECTS}/trace/recorded/index"].__setitem__(1, -1),
     # work without bound
     "exponent tower in threshold": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__(
         "threshold", "v > 2**2**2**2**2**2**2"),

@@ -8,6 +8,7 @@ from brian2 import EventMonitor, PopulationRateMonitor, SpikeMonitor, StateMonit
 
 from ..build import BuildContext
 from ..describe import ObjectDescription
+from ..safety import UnsafeModelError, sizes_of
 from ..spec_types import bool_attribute, model_type, text_attribute
 from ..table_docs import TableDoc
 
@@ -46,6 +47,18 @@ def build(description: ObjectDescription, context: BuildContext):
     return PopulationRateMonitor(source, name=description.name)
 
 
+def check(description: ObjectDescription, model, checker) -> None:
+    """A StateMonitor records elements of its source (indices Brian2 uses as offsets)."""
+    if description.kind != "StateMonitor" or description.attrs.get("record"):
+        return
+    index = np.asarray(description.tables.get("recorded", {}).get("index", []))
+    size = sizes_of(model).get(str(description.attrs.get("source")))
+    if index.ndim != 1 or index.dtype.kind not in "iu" or (
+            len(index) and (index.min() < 0 or size is None or index.max() >= size)):
+        raise UnsafeModelError(f"'{description.name}': the recorded indices must be whole numbers from 0 to the "
+                               f"size of '{description.attrs.get('source')}' ({size}) minus 1.")
+
+
 def to_nwb(description: ObjectDescription, nwbfile) -> tuple[dict, dict]:
     """One ndx-brian2 type for all monitors; the kind is an attribute."""
     return dict(description.attrs, kind=description.kind), description.tables
@@ -71,4 +84,4 @@ TABLE_DOCS = {"recorded": TableDoc("The elements a StateMonitor records.",
 
 #: The keyword arguments of every monitor's `Kind`.
 MONITOR = dict(describe=describe, build=build, nwb_type="MonitorModel", role="monitor", to_nwb=to_nwb,
-               from_nwb=from_nwb, table_docs=TABLE_DOCS)
+               from_nwb=from_nwb, table_docs=TABLE_DOCS, check=check)

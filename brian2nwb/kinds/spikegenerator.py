@@ -19,6 +19,7 @@ from ..datasets import StorageOptions
 from ..describe import ObjectDescription, group_tables
 from ..extension import nwb_class
 from ..kind import GROUPS, Kind
+from ..safety import UnsafeModelError, check_time
 from ..spec_types import float_attribute, int_attribute, link, model_type, name_attribute, neuron_column
 
 
@@ -64,6 +65,19 @@ def build(description: ObjectDescription, context: BuildContext) -> SpikeGenerat
     return group
 
 
+def check(description: ObjectDescription, model, checker) -> None:
+    """The spikes: neurons of the group (indices Brian2 uses as offsets), finite times in order."""
+    spikes, size = description.tables.get("spikes", {}), description.attrs.get("N")
+    neurons, times = np.asarray(spikes.get("neuron", [])), np.asarray(spikes.get("time", []), dtype=float)
+    if neurons.shape != times.shape or neurons.ndim != 1 or (len(neurons) and neurons.dtype.kind not in "iu"):
+        raise UnsafeModelError(f"'{description.name}': its spikes need one neuron index and one time each.")
+    if len(neurons) and (neurons.min() < 0 or neurons.max() >= int(size)):
+        raise UnsafeModelError(f"'{description.name}': spikes of neurons outside its {size} neurons.")
+    if len(times) and (not np.all(np.isfinite(times)) or times.min() < 0 or np.any(np.diff(times) < 0)):
+        raise UnsafeModelError(f"'{description.name}': spike times must be finite, not negative and in order.")
+    check_time(description.attrs.get("period", 0.0), f"'{description.name}' period", allow_zero=True)
+
+
 def to_nwb(description: ObjectDescription, nwbfile) -> tuple[dict, dict]:
     """The spikes are not repeated in the model: it links to the table in /events."""
     tables = {name: table for name, table in description.tables.items() if name != "spikes"}
@@ -95,4 +109,4 @@ SPEC = model_type("SpikeGeneratorGroupModel", "A Brian2 SpikeGeneratorGroup; its
 
 KIND = Kind("SpikeGeneratorGroup", describe=describe, build=build, stage=GROUPS, results=write_spike_generators,
             nwb_type="SpikeGeneratorGroupModel", specs=(TABLE_SPEC, SPEC), stateful=True, role="group,input",
-            to_nwb=to_nwb, from_nwb=from_nwb, names=frozenset({"period"}))
+            to_nwb=to_nwb, from_nwb=from_nwb, names=frozenset({"period"}), check=check)
