@@ -85,7 +85,7 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
         context = _context(model, group_namespaces, replayed)
     initial = model.attrs.get("initial_state", "none")
     if state == "initial" and initial == "none":
-        raise ValueError(
+        raise InvalidFileError(
             f"{path} holds no state at t=0, so the recording cannot be re-run from its start. Call "
             "brian2nwb.snapshot(net) before the first run() (or net.store() at t=0) when simulating. "
             "from_nwb(path, state='final') continues from the end of the recording instead.")

@@ -32,8 +32,8 @@ HOSTILE_VALUES = [-1, 0, 2**31 - 1, 2**62, -(2**31), np.nan, np.inf, -np.inf, 1e
                   "metre ** 99", "2**2**2**2**2**2", 0.5, True]
 
 
-@pytest.fixture(scope="module")
-def valid_file(tmp_path_factory):
+def recording() -> Network:
+    """A small network with every kind of index and value the fuzzer should reach, simulated in two runs."""
     reset_brian("numpy")
     stimulus = TimedArray([0.0, 2.0, 1.0], dt=2 * ms, name="stimulus")  # noqa: F841 - in the model below
     group = NeuronGroup(5, "dv/dt = (stimulus(t) + I - v) / (5*ms) : 1\nI : 1", threshold="v > 1",
@@ -52,7 +52,12 @@ def valid_file(tmp_path_factory):
     net.run(4 * ms)
     group.I = 0.5
     net.run(4 * ms)
-    return brian2nwb.to_nwb(net, tmp_path_factory.mktemp("fuzz") / "valid.nwb", subject=SUBJECT)
+    return net
+
+
+@pytest.fixture(scope="module")
+def valid_file(tmp_path_factory):
+    return brian2nwb.to_nwb(recording(), tmp_path_factory.mktemp("fuzz") / "valid.nwb", subject=SUBJECT)
 
 
 def mutate(valid, seed: int, folder) -> str:
@@ -131,3 +136,70 @@ def test_mutants_fail_cleanly(valid_file, tmp_path, target):
     print(target, counts)
     assert sum(counts.get(name, 0) for name in DOCUMENTED) >= len(paths) // 2  # the fuzzer does reach the checks
     assert not (tmp_path / "pwned").exists()
+
+
+@pytest.fixture(scope="module")
+def valid_store(tmp_path_factory):
+    """The same recording as a Zarr store."""
+    return brian2nwb.to_nwb(recording(), tmp_path_factory.mktemp("fuzz_zarr") / "valid.nwb.zarr", subject=SUBJECT,
+                            backend="zarr")
+
+
+def mutate_store(valid, seed: int, folder) -> str:
+    """Mutant ``seed`` of a Zarr store: a metadata document's value replaced, its JSON cut short, or a chunk's
+    bytes flipped or cut."""
+    import json
+
+    rng = random.Random(seed)
+    path = folder / f"mutant_{seed}.nwb.zarr"
+    shutil.copytree(valid, path)
+    files = sorted(p for p in path.rglob("*") if p.is_file())
+    documents = [p for p in files if p.name in (".zarray", ".zattrs", ".zgroup", ".zmetadata", "zarr.json")]
+    chunks = [p for p in files if p not in documents]
+    kind = ("value", "json", "chunk")[seed % 3]
+    if kind == "chunk" and chunks:
+        chunk = rng.choice(chunks)
+        data = bytearray(chunk.read_bytes())
+        if data and rng.random() < 0.5:
+            data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+        else:
+            data = data[: rng.randrange(len(data) + 1)]
+        chunk.write_bytes(bytes(data))
+    elif kind == "json":
+        document = rng.choice(documents)
+        text = document.read_bytes()
+        document.write_bytes(text[: rng.randrange(len(text) + 1)])
+    else:
+        document = rng.choice(documents)
+        metadata = json.loads(document.read_text())
+        holder, key = _random_key(metadata, rng)
+        if holder is not None:
+            value = _value(rng)
+            holder[key] = value.item() if isinstance(value, np.generic) else value
+            document.write_text(json.dumps(holder if holder is metadata else metadata, allow_nan=True))
+    return str(path)
+
+
+def _random_key(metadata, rng, depth: int = 0):
+    """A (dict, key) somewhere inside a JSON document."""
+    if not isinstance(metadata, dict) or not metadata:
+        return None, None
+    key = rng.choice(sorted(metadata))
+    inner = metadata[key]
+    if isinstance(inner, dict) and inner and depth < 4 and rng.random() < 0.6:
+        found = _random_key(inner, rng, depth + 1)
+        if found[0] is not None:
+            return found
+    return metadata, key
+
+
+def test_store_mutants_fail_cleanly(valid_store, tmp_path):
+    paths = {mutate_store(valid_store, seed, tmp_path): seed for seed in range(60)}
+    outcomes = run_hostile(list(paths), "numpy", seconds=90)
+    counts: dict[str, int] = {}
+    for path, seed in paths.items():
+        outcome = outcomes[path]["outcome"]
+        counts[outcome] = counts.get(outcome, 0) + 1
+        assert outcome == "ok" or outcome in DOCUMENTED, (f"store mutant {seed}", outcomes[path])
+    print("zarr", counts)
+    assert sum(counts.get(name, 0) for name in DOCUMENTED) >= len(paths) // 3
