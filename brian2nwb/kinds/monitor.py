@@ -52,11 +52,15 @@ def check(description: ObjectDescription, model, checker) -> None:
     if description.kind != "StateMonitor" or description.attrs.get("record"):
         return
     index = np.asarray(description.tables.get("recorded", {}).get("index", []))
-    size = sizes_of(model).get(str(description.attrs.get("source")))
+    source = str(description.attrs.get("source"))
+    size = sizes_of(model).get(source)
+    if size is None:  # a Synapses: one element per synapse
+        size = next((len(d.tables.get("connectivity", {}).get("i", [])) for d in model.objects if d.name == source),
+                    None)
     if index.ndim != 1 or index.dtype.kind not in "iu" or (
             len(index) and (index.min() < 0 or size is None or index.max() >= size)):
         raise UnsafeModelError(f"'{description.name}': the recorded indices must be whole numbers from 0 to the "
-                               f"size of '{description.attrs.get('source')}' ({size}) minus 1.")
+                               f"size of '{source}' ({size}) minus 1.")
 
 
 def to_nwb(description: ObjectDescription, nwbfile) -> tuple[dict, dict]:
