@@ -7,12 +7,14 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
+from .explore import explore  # noqa: E402
 from .metadata import Brian2NWBWarning  # noqa: E402
 from .reader import from_nwb  # noqa: E402
 from .rebuilt import RebuiltNetwork  # noqa: E402
 from .errors import InvalidFileError, UnsafeModelError  # noqa: E402
 from .snapshot import snapshot  # noqa: E402
+from .sweep import sweep_table  # noqa: E402
 from .writer import to_nwb  # noqa: E402
 
-__all__ = ["to_nwb", "snapshot", "from_nwb", "RebuiltNetwork", "Brian2NWBWarning", "InvalidFileError",
-           "UnsafeModelError", "__version__"]
+__all__ = ["to_nwb", "snapshot", "from_nwb", "RebuiltNetwork", "explore", "sweep_table", "Brian2NWBWarning",
+           "InvalidFileError", "UnsafeModelError", "__version__"]

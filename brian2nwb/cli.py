@@ -1,4 +1,4 @@
-"""The ``brian2nwb`` command: ``info``, ``validate``, ``resimulate`` and ``plot`` a file.
+"""The ``brian2nwb`` command: ``info``, ``validate``, ``resimulate`` and ``plot`` a file; ``explore`` a model.
 
 Exit codes: 0 success; 1 a check failed (``validate``: the file is not valid;
 ``resimulate``: the re-run differs); 2 wrong arguments; 3 the file cannot be read
@@ -26,8 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--debug", action="store_true", help="print the traceback of an error")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    info = commands.add_parser("info", help="what is inside a file", description="Groups, sizes, synapses, inputs, "
-                               "monitors, recorded spikes and samples, duration and provenance.")
+    info = commands.add_parser("info", help="what is inside a file (or a sweep folder)",
+                               description="Groups, sizes, synapses, inputs, monitors, recorded spikes and samples, "
+                                           "duration and provenance; for the output folder of 'explore', its table.")
     info.add_argument("file", type=Path)
     info.add_argument("--json", action="store_true", help="print JSON for scripts")
 
@@ -51,11 +52,28 @@ def main(argv: list[str] | None = None) -> int:
     plot.add_argument("file", type=Path)
     plot.add_argument("-o", "--output", type=Path, required=True, help="the figure to write (.png, .pdf, .svg)")
 
+    explore = commands.add_parser(
+        "explore", help="simulate a parameter sweep on Dask, one NWB file per point",
+        description="Rebuild the model in FILE for every point of the sweep (values replace its external "
+                    "constants), on a local Dask cluster or the scheduler given, and write a DANDI-ready folder: "
+                    "sub-<model>/sub-<model>_ses-<point>.nwb and sweep.tsv. Running it again skips finished points.")
+    explore.add_argument("file", type=Path)
+    explore.add_argument("-p", "--parameter", action="append", required=True, metavar="NAME=V1,V2,...",
+                         help="values of one parameter, with Brian2 units (e.g. tau=5ms,10ms); repeat for a grid")
+    explore.add_argument("-o", "--output", type=Path, required=True, help="the output folder")
+    explore.add_argument("--seeds", help="N (seeds 0..N-1) or a list (1,5,9); every point runs with each")
+    explore.add_argument("--state", choices=["initial", "final"], default="initial",
+                         help="start at t=0 or fork from the end of the recording (needs --duration)")
+    explore.add_argument("--duration", help="simulated time per point, e.g. 500ms (default: the recorded runs)")
+    explore.add_argument("--scheduler", help="address of a Dask scheduler (default: a local cluster)")
+    explore.add_argument("--workers", type=int, help="processes of the local cluster (default: one per CPU)")
+    explore.add_argument("--target", choices=["numpy", "cython"], default="numpy")
+
     args = parser.parse_args(argv)
     if not args.file.exists():
         parser.error(f"{args.file} does not exist")
-    command = {"info": run_info, "validate": run_validate, "resimulate": run_resimulate, "plot": run_plot}[
-        args.command]
+    command = {"info": run_info, "validate": run_validate, "resimulate": run_resimulate, "plot": run_plot,
+               "explore": run_explore}[args.command]
     if args.debug:
         return command(args)
     from .errors import InvalidFileError, printable
@@ -70,6 +88,13 @@ def main(argv: list[str] | None = None) -> int:
 def run_info(args) -> int:
     from .errors import printable
     from .summary import format_summary, summarize
+    from .sweep import TABLE_NAME, sweep_table
+
+    if (args.file / TABLE_NAME).exists():  # the output folder of explore
+        table = sweep_table(args.file)
+        text = table.to_json(orient="records", indent=2) if args.json else table.to_string(index=False)
+        print("\n".join(printable(line) for line in text.splitlines()))
+        return 0
 
     summary = summarize(args.file)
     text = json.dumps(summary, indent=2, default=str) if args.json else format_summary(summary)
@@ -192,6 +217,32 @@ def compare_spikes(recorded: tuple, resimulated: tuple) -> dict:
         differing = sorted(t for _, t in a ^ b)
         report["first_difference_s"] = differing[0] if differing else None
     return report
+
+
+def run_explore(args) -> int:
+    from .explore import explore
+    from .sweep import parse_parameter
+
+    try:
+        parameters = dict(parse_parameter(text) for text in args.parameter)
+        seeds = None if args.seeds is None else (
+            [int(s) for s in args.seeds.split(",")] if "," in args.seeds else list(range(int(args.seeds))))
+        duration = None if args.duration is None else parse_parameter(f"duration={args.duration}")[1][0]
+    except ValueError as error:
+        print(f"brian2nwb explore: {error}", file=sys.stderr)
+        return 2
+    client = None
+    if args.scheduler:
+        from dask.distributed import Client
+
+        client = Client(args.scheduler)
+    table = explore(args.file, parameters, args.output, seeds=seeds, state=args.state, duration=duration,
+                    client=client, workers=args.workers, target=args.target)
+    print(table.to_string(index=False))
+    failed = int((table["status"] == "failed").sum())
+    print(f"{len(table)} points: {int((table['status'] == 'done').sum())} done, "
+          f"{int((table['status'] == 'skipped').sum())} skipped, {failed} failed; table in {args.output}/sweep.tsv")
+    return 1 if failed else 0
 
 
 def run_plot(args) -> int:

@@ -37,9 +37,14 @@ def reading(path: str | os.PathLike, what: str = "read as a brian2nwb file"):
 
 
 def describe_failure(error: BaseException) -> str:
-    """One line: the exception's type and the first line of its message, without control characters."""
+    """One line: the exception's type and the first line of its message, without control characters; for an
+    exception that wraps another (Brian2's ``BrianObjectException``), the one it wraps too."""
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return printable(f"{type(error).__name__}: {message}"[:300])
+    text = f"{type(error).__name__}: {message}"[:300]
+    cause = error.__cause__ or error.__context__
+    if cause is not None and type(error).__name__ == "BrianObjectException":
+        text += f" ({describe_failure(cause)})"
+    return printable(text)
 
 
 def printable(text: str) -> str:

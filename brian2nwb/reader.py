@@ -124,6 +124,9 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
                          name=model.attrs.get("network", "network"))
     if state == "final":
         net.t_ = float(model.attrs["t_end"])
+        net.fork_time = float(model.attrs["t_end"])  # snapshot() may record a continuation from here
+    elif runs and runs[0].start > 0:  # a recording that continued another one (a fork) starts later
+        net.t_ = runs[0].start
     bar.update()
     return net
 

@@ -73,6 +73,9 @@ class RebuiltNetwork(Network):
         self._group_namespaces = group_namespaces
         self._waiting = dict(waiting)  # objects built but not (yet) in the network, by name
         self._by_name = {part.name: part for obj in list(objects) + list(waiting.values()) for part in walk(obj)}
+        #: The time a network rebuilt with ``state="final"`` starts at: `brian2nwb.snapshot` may record its
+        #: continuation from there (a fork), as long as it has not run.
+        self.fork_time: float | None = None
 
     @property
     def next_run(self) -> int:

@@ -74,6 +74,8 @@ class RunRecorder(BrianObject):
         BrianObject.__init__(self, when="end", order=2**31 - 1, name="brian2nwb_recorder*")
         self._network_ref = weakref.ref(network)
         self.base_seed = None if base_seed is None else int(base_seed)
+        #: When the recording starts: 0, or the end of a recording this network was rebuilt from (a fork).
+        self.start_time = 0.0 if isinstance(network, MagicNetwork) else network_time(network)
         self._start_recording()
         self._adopt_stores_made_before_snapshot()
 
@@ -138,7 +140,7 @@ class RunRecorder(BrianObject):
     def before_run(self, run_namespace):
         self._follow()
         net = self.network
-        if not self.runs and network_time(net) != 0.0:
+        if not self.runs and network_time(net) != self.start_time:
             raise RuntimeError("brian2nwb.snapshot() must be called before the first run().")
         self._sync()
         run = RunRecord(start=network_time(net))
@@ -275,7 +277,9 @@ def snapshot(net: Network | None = None, seed: int | None = None) -> RunRecorder
     """Record the coming runs so that `from_nwb` can replay them exactly.
 
     Call it once, after building the network (objects created later are
-    captured when they join) and before the first ``run()``. It changes nothing
+    captured when they join) and before the first ``run()`` - or right after
+    ``from_nwb(path, state="final")`` to record a continuation (a fork) as a file
+    of its own, which then starts where the first recording ended. It changes nothing
     in the simulation: the random numbers stay those of the script (their state
     at the start of every run is recorded), unless ``seed`` is given.
 
@@ -299,8 +303,9 @@ def snapshot(net: Network | None = None, seed: int | None = None) -> RunRecorder
     if net is not None and not isinstance(net, MagicNetwork):
         if not isinstance(net, Network):
             raise TypeError(f"snapshot expects a brian2.Network or None, not {type(net).__name__}.")
-        if network_time(net) != 0.0:
-            raise RuntimeError("brian2nwb.snapshot() must be called before the first run().")
+        if network_time(net) != 0.0 and getattr(net, "fork_time", None) != network_time(net):
+            raise RuntimeError("brian2nwb.snapshot() must be called before the first run() (or right after "
+                               "from_nwb(..., state='final'), to record a continuation as a file of its own).")
         recorder = RunRecorder(net, seed)
         net.add(recorder)
         return recorder

@@ -91,6 +91,13 @@ NETWORK_TABLES = {
          "dimensions": "The constant's dimension as exponents of metre, kilogram, second, ampere, kelvin, mole, "
                        "candela.",
          "dtype": "The constant's numpy type.", "reference": "The TimedArray's series, or the function's name."}),
+    "sweep_point": TableDoc(
+        "The point of a parameter sweep (brian2nwb.explore) this simulation is: one row per parameter.",
+        {"sweep": "Name of the sweep (its output folder).", "point": "Id of the point (also the session_id).",
+         "seed": "The seed of the point's runs (run k seeded with seed + k); -1 for the source's random states.",
+         "parameter": "Name of the parameter (an external constant of the model, or a builder's argument).",
+         "value": "Its value in SI base units (NaN if not a number: see 'text').",
+         "unit": "The SI unit of 'value' ('' for a plain number).", "text": "The value as written by Python."}),
     "runs": TableDoc("Every run() of the recording, in order (those a restore() undid included).",
                      {"start_time": "Simulated time at its start, in seconds.",
                       "duration": "Simulated time it ran, in seconds (shorter than asked if stop() ended it).",

@@ -36,6 +36,7 @@ def to_nwb(
     compression_opts: int | None = None,
     backend: str = "hdf5",
     progress: bool | None = None,
+    sweep_point: dict | None = None,
     **metadata,
 ) -> Path:
     """Write a Brian2 simulation, its results and its model, to an NWB file.
@@ -68,6 +69,10 @@ def to_nwb(
         hdmf-zarr, for object storage and parallel reads.
     progress : bool, optional
         Show a progress bar; by default only on a terminal.
+    sweep_point : dict, optional
+        Which point of a parameter sweep this is (``sweep``, ``point``, ``values``,
+        ``seed``), stored as the ``sweep_point`` table in ``/general/brian2``;
+        `brian2nwb.explore` passes it.
     **metadata
         Any `pynwb.NWBFile` field (``session_description``, ``identifier``,
         ``session_start_time``, ``experimenter``, ``institution``...), overriding
@@ -94,6 +99,10 @@ def to_nwb(
         timed_arrays = used_timed_arrays(view, earlier_timed_arrays(recorder))
         model, model_left_out = describe_model(view, recorder, net if net is not None else magic_network,
                                                {id(array): name for name, array in timed_arrays.items()})
+        if sweep_point is not None:
+            from .sweep import point_table
+
+            model.tables["sweep_point"] = point_table(sweep_point)
         recording = Recording(model.tables)
         bar.update()
         left_out = write_results(view, nwbfile, storage, recording)
