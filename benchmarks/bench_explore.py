@@ -11,7 +11,7 @@ runs, ``to_nwb`` - the serial loop in this process, one point after the other, a
 ``explore`` in a ``LocalCluster`` of ``--workers`` processes (cluster start-up
 included). It prints the wall times, the speed-up and the overhead per point
 (explore's wall time times workers, minus the serial time, per point), and writes
-``benchmarks/results/explore.json``.
+``benchmarks/results/explore_<points>x<neurons>n_<duration>s.json``.
 """
 
 from __future__ import annotations
@@ -117,7 +117,8 @@ def main() -> None:
           f"{result['explore_s']:>10} {result['speed_up']:>9} {result['serial_s_per_point']:>12} "
           f"{result['worker_s_per_point']:>12} {result['overhead_s_per_point']:>14}")
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "explore.json").write_text(json.dumps(result, indent=2) + "\n")
+    name = f"explore_{result['points']}x{result['neurons']}n_{args.duration:g}s.json"
+    (RESULTS / name).write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":
