@@ -69,6 +69,10 @@ class Kind:
         SpatialNeuron's ``point current``).
     unsupported : str or None
         Why objects of this kind cannot be written; they are named in a warning.
+    continue_from : callable or None
+        ``continue_from(obj, description) -> None``: restores what a rebuilt object
+        needs to continue the recording besides its variables (e.g. the spikes in
+        flight in a Synapses' queues), when `from_nwb` rebuilds the final state.
     """
 
     name: str
@@ -89,3 +93,4 @@ class Kind:
     names: frozenset = frozenset()
     flags: frozenset = frozenset()
     unsupported: str | None = None
+    continue_from: Callable | None = None

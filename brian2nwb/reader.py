@@ -114,6 +114,10 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
         if per_element or shared:
             with _refused_by_brian2(description):
                 apply_state(context.objects[description.name], per_element, shared)
+        continue_from = BY_NAME[description.kind].continue_from
+        if state == "final" and continue_from is not None:
+            with _refused_by_brian2(description):
+                continue_from(context.objects[description.name], description)
     played = 0 if state == "initial" else len(steps)
     members, active = Recording(model.tables).state_after(played)
     _apply_schedule(context, active)

@@ -67,7 +67,63 @@ def describe(synapses, initial: dict | None) -> ObjectDescription:
     pathways["per_synapse_delay"] = np.asarray(pathways["per_synapse_delay"], dtype=bool)
     tables["connectivity"] = connectivity
     tables["pathways"] = pathways
+    flying = in_flight(synapses)
+    if len(flying["synapse"]):
+        tables["in_flight"] = flying
     return ObjectDescription("Synapses", synapses.name, attrs, tables)
+
+
+def in_flight(synapses) -> dict:
+    """The spikes in flight in every pathway's queue: which synapse receives each, in how many time steps of
+    the source's clock (0: in the current one)."""
+    rows: dict[str, list] = {"pathway": [], "steps": [], "synapse": []}
+    for pathway in synapses._pathways:
+        if getattr(pathway, "queue", None) is None:
+            continue
+        steps, targets = _queued(pathway.queue)
+        rows["pathway"] += [pathway.name[len(synapses.name) + 1:]] * len(steps)
+        rows["steps"] += list(steps)
+        rows["synapse"] += list(targets)
+    return {"pathway": np.asarray(rows["pathway"], dtype=object), "steps": np.asarray(rows["steps"], dtype=np.int64),
+            "synapse": np.asarray(rows["synapse"], dtype=np.int64)}
+
+
+def _queued(queue) -> tuple[list, list]:
+    """(steps ahead, synapse) of every spike in a Brian2 spike queue, numpy's or Cython's."""
+    state = queue._full_state()
+    if len(state) == 3:  # numpy's SpikeQueue: (dt, [[steps, synapse], ...], shape)
+        spikes = np.asarray(state[1], dtype=np.int64).reshape(-1, 2)
+        return spikes[:, 0].tolist(), spikes[:, 1].tolist()
+    offset, slots = state  # Cython's: a circular list of slots, the current one at offset
+    size = max(len(slots), 1)
+    return ([(k - offset) % size for k, slot in enumerate(slots) for _ in slot],
+            [int(target) for slot in slots for target in slot])
+
+
+def continue_from(synapses, description: ObjectDescription) -> None:
+    """Put the spikes that were in flight at the end of the recording back into the pathways' queues."""
+    from brian2.devices.device import get_device
+
+    flying = description.tables.get("in_flight", {})
+    for pathway in synapses._pathways:
+        name = pathway.name[len(synapses.name) + 1:]
+        chosen = np.asarray(flying.get("pathway", []), dtype=object) == name
+        if not chosen.any():
+            continue
+        steps = np.asarray(flying["steps"], dtype=np.int64)[chosen]
+        targets = np.asarray(flying["synapse"], dtype=np.int64)[chosen]
+        if pathway.queue is None:
+            pathway.queue = get_device().spike_queue(pathway.source.start, pathway.source.stop)
+        size = int(steps.max()) + 1
+        if hasattr(pathway.queue, "_store_spikes"):  # numpy's SpikeQueue
+            width = int(np.bincount(steps).max())
+            pathway.queue._restore_from_full_state((float(pathway.source.clock.dt_),
+                                                    np.column_stack([steps, targets]), (size, width)))
+        else:  # Cython's: slots from the current one on
+            slots = [[] for _ in range(size)]
+            for step, target in zip(steps.tolist(), targets.tolist()):
+                slots[step].append(target)
+            pathway.queue._restore_from_full_state((0, slots))
 
 
 def _relative_indices(synapses, variable: str, group) -> np.ndarray:
@@ -106,6 +162,10 @@ def build(description: ObjectDescription, context: BuildContext) -> Synapses:
     return synapses
 
 
+#: Most time steps ahead a spike in flight may be (a delay of 10^7 steps is 1,000 s at dt = 0.1 ms).
+MAX_QUEUE_STEPS = 10_000_000
+
+
 def check(description: ObjectDescription, model, checker) -> None:
     """Pathway names, events and code, and synapse ends inside the groups they connect."""
     what, attrs, tables = f"'{description.name}'", description.attrs, description.tables
@@ -116,6 +176,8 @@ def check(description: ObjectDescription, model, checker) -> None:
     rerender(pathways, "code", lambda code: checker.check_code(code, f"{what} pathway"))
     for name, delay in zip(pathways.get("pathway", []), pathways.get("delay", [])):
         check_time(delay, f"{what} pathway '{name}' delay", allow_zero=True)
+    if tables.get("in_flight") and not tables.get("connectivity"):
+        raise UnsafeModelError(f"{what}: spikes in flight but no synapses.")
     connectivity = tables.get("connectivity", {})
     if not connectivity:
         return
@@ -127,6 +189,14 @@ def check(description: ObjectDescription, model, checker) -> None:
         limit = sizes.get(end)
         if len(index) and limit is not None and (index.min() < 0 or index.max() >= limit):
             raise UnsafeModelError(f"{what}: synapse indices outside the {limit} neurons of '{end}'.")
+    flying = tables.get("in_flight", {})
+    steps, targets = np.asarray(flying.get("steps", [])), np.asarray(flying.get("synapse", []))
+    if len(targets) and (not set(map(str, flying.get("pathway", []))) <= set(map(str, pathways.get("pathway", [])))
+                         or targets.dtype.kind not in "iu" or steps.dtype.kind not in "iu"
+                         or targets.min() < 0 or targets.max() >= len(i) or steps.min() < 0
+                         or steps.max() > MAX_QUEUE_STEPS):
+        raise UnsafeModelError(f"{what}: spikes in flight must name its pathways, its {len(i)} synapses (offsets into "
+                               f"memory) and 0 to {MAX_QUEUE_STEPS} time steps.")
     known = {"i", "j"} | {f"delay_{name}" for name in pathways.get("pathway", [])}
     for column, values in connectivity.items():
         values = np.asarray(values)
@@ -149,6 +219,12 @@ TABLE_DOCS = {
                           "code": "The statements run per synapse.",
                           "delay": "Its delay in seconds, when one delay holds for all synapses.",
                           "per_synapse_delay": "Whether delays are per synapse (then in 'connectivity')."}),
+    "in_flight": TableDoc("Spikes in flight at the end of the recording: sent, not yet delivered (their delay had "
+                          "not passed). from_nwb(state='final') puts them back into the pathways' queues.",
+                          {"pathway": "The pathway that delivers it.",
+                           "steps": "In how many time steps of the source's clock it arrives (0: the next step "
+                                    "the network runs).",
+                           "synapse": "Index of the synapse (row of 'connectivity') that receives it."}),
 }
 
 SPEC = model_type("SynapsesModel", "A Brian2 Synapses object; 'connectivity' holds i, j and per-synapse delays, "
@@ -161,4 +237,5 @@ SPEC = model_type("SynapsesModel", "A Brian2 Synapses object; 'connectivity' hol
 ])
 
 KIND = Kind("Synapses", describe=describe, build=build, stage=CONNECTIONS, nwb_type="SynapsesModel", specs=(SPEC,),
-            stateful=True, role="synapses", elements="synapses", check=check, table_docs=TABLE_DOCS)
+            stateful=True, role="synapses", elements="synapses", check=check, table_docs=TABLE_DOCS,
+            continue_from=continue_from)
