@@ -9,6 +9,7 @@ import numpy as np
 from brian2 import TimedArray
 from brian2.core.base import BrianObject
 
+from . import random_state
 from .describe import ObjectDescription, clocks_table, external_identifiers, namespace_table, schedule_table, \
     state_tables
 from .model_nwb import ModelDescription
@@ -117,18 +118,21 @@ def _recorded_tables(recorder, by_name: dict, timed_array_names: dict) -> dict:
         "identifiers": _concatenate([namespace_table(run.identifiers, k, timed_array_names)
                                      for k, run in enumerate(runs)]),
     }
-    tables.update(random_state_tables(runs))
+    end = None
+    if runs and recorder.base_seed is None and random_state.readable():
+        end = random_state.capture()  # what the next run() of this process would start from
+    tables.update(random_state_tables(runs, end))
     return tables
 
 
-def random_state_tables(runs) -> dict:
-    """``random_states`` (one row per run whose random state was recorded) and ``random_blocks`` (the
+def random_state_tables(runs, end: dict | None = None) -> dict:
+    """``random_states`` (one row per run whose random state was recorded, and a row numbered
+    ``len(runs)`` for the state at the end, which a continuation starts from) and ``random_blocks`` (the
     Cython blocks of numbers in use at those starts, each stored once)."""
     rows = {"run": [], **{key: [] for key in RANDOM_COLUMNS}, "rand_block": [], "randn_block": []}
     blocks: list[np.ndarray] = []
     seen: dict[str, int] = {}
-    for k, run in enumerate(runs):
-        state = run.random_state
+    for k, state in enumerate([run.random_state for run in runs] + [end]):
         if state is None:
             continue
         rows["run"].append(k)

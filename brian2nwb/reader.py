@@ -80,7 +80,7 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
                     stimuli=set(timed_arrays))
         extra = _replacements(model, dict(operations or {}), path)
         _warn_about_target(model)
-        runs, group_namespaces = recorded_runs(model, timed_arrays, namespace, functions)
+        runs, group_namespaces, end_random_state = recorded_runs(model, timed_arrays, namespace, functions)
         steps = recorded_steps(model, runs)
         context = _context(model, group_namespaces, replayed)
     initial = model.attrs.get("initial_state", "none")
@@ -125,7 +125,8 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
                          recorded_runs=runs, recorded_steps=steps, group_namespaces=group_namespaces,
                          next_step=played, waiting={name: obj for name, obj in context.objects.items()
                                                     if name not in members},
-                         name=model.attrs.get("network", "network"))
+                         name=model.attrs.get("network", "network"), end_random_state=end_random_state,
+                         runs_done=0 if state == "initial" else len(runs))
     if state == "final":
         net.t_ = float(model.attrs["t_end"])
         net.fork_time = float(model.attrs["t_end"])  # snapshot() may record a continuation from here

@@ -65,8 +65,12 @@ class RebuiltNetwork(Network):
     """
 
     def __init__(self, *objects, recorded_runs: list[RecordedRun], recorded_steps: list[RecordedStep],
-                 group_namespaces: dict, next_step: int, waiting: dict, name: str = "network*"):
+                 group_namespaces: dict, next_step: int, waiting: dict, name: str = "network*",
+                 end_random_state: dict | None = None, runs_done: int = 0):
         super().__init__(*objects, name=name)
+        #: Runs made so far, counting those of the recording this network continues.
+        self.runs_done = runs_done
+        self._end_random_state = end_random_state
         self.recorded_runs = recorded_runs
         self.recorded_steps = recorded_steps
         self.next_step = next_step
@@ -89,10 +93,30 @@ class RebuiltNetwork(Network):
         return self.recorded_runs[min(self.next_run, len(self.recorded_runs) - 1)].namespace
 
     def run(self, duration, report=None, report_period=10 * second, namespace=None, profile=None, level=0):
+        """Brian2's ``run``, with the recording's randomness: run k of this network draws the random numbers
+        recorded run k drew (its seed or random state); after the recorded runs, a recording seeded with
+        ``snapshot(seed=s)`` goes on with ``s + k``, and one that recorded random states goes on from the
+        state at its end - so ``from_nwb(path, state="final").run(T)`` is the run the original process
+        would have made next. A plain ``run()`` without ``namespace`` uses the namespace of the next
+        recorded run (or of the last one)."""
         if namespace is None:
             namespace = self.default_namespace()
+        self._randomness_of(self.runs_done)
         Network.run(self, duration, report=report, report_period=report_period, namespace=namespace,
                     profile=profile, level=level + 1)
+        self.runs_done += 1
+
+    def _randomness_of(self, k: int) -> None:
+        runs = self.recorded_runs
+        if k < len(runs):
+            if runs[k].seed is not None:
+                seed(runs[k].seed)
+            elif runs[k].random_state is not None:
+                random_state.restore(runs[k].random_state)
+        elif runs and all(run.seed is not None and run.seed == runs[0].seed + j for j, run in enumerate(runs)):
+            seed(runs[0].seed + k)
+        elif k == len(runs) and self._end_random_state is not None:
+            random_state.restore(self._end_random_state)
 
     def run_recorded(self, report=None, max_steps: int | None = MAX_RECORDED_STEPS) -> None:
         """Replay every recorded step not yet replayed, as it was recorded.
@@ -134,11 +158,9 @@ class RebuiltNetwork(Network):
             run = self.recorded_runs[step.run]
             for group, values in run.group_namespaces.items():
                 self._group_namespaces.setdefault(group, {}).update(values)
-            if run.seed is not None:
-                seed(run.seed)
-            elif run.random_state is not None:
-                random_state.restore(run.random_state)
+            self._randomness_of(step.run)
             Network.run(self, run.duration * second, namespace=run.namespace, report=report, level=2)
+            self.runs_done = step.run + 1
         elif step.action == "add":
             self.add(self._waiting.pop(target))
         elif step.action == "remove":
@@ -181,15 +203,19 @@ def recorded_runs(model: ModelDescription, timed_arrays: dict, overrides: dict, 
             values.update({k: v for k, v in overrides.items() if k in values})
         runs.append(run)
     blocks = model.tables.get("random_blocks", {}).get("values")
+    end_states: list = []
     for row in rows(model.tables.get("random_states")):
         state = {key: row[key] for key in ("mt_keys", "mt_pos", "has_gauss", "cached_gaussian", "rand_index",
                                            "randn_index")}
         for kind in ("rand", "randn"):
             if int(row[f"{kind}_block"]) >= 0:
                 state[f"{kind}_buffer"] = np.asarray(blocks[int(row[f"{kind}_block"])])
-        runs[int(row["run"])].random_state = state
+        if int(row["run"]) < len(runs):
+            runs[int(row["run"])].random_state = state
+        else:  # the state at the end of the recording, for a continuation
+            end_states.append(state)
     group_namespaces = {group: dict(values) for group, values in (runs[0].group_namespaces.items() if runs else {})}
-    return runs, group_namespaces
+    return runs, group_namespaces, (end_states[0] if end_states else None)
 
 
 def recorded_steps(model: ModelDescription, runs: list[RecordedRun]) -> list[RecordedStep]:

@@ -434,7 +434,7 @@ def check_recording(model, known: set[str]) -> None:
             "mt_pos", "has_gauss", "cached_gaussian", "rand_index", "randn_index", "rand_block", "randn_block")):
         raise UnsafeModelError("The random_states table does not hold one Mersenne Twister state per row.")
     for k in range(rows):
-        if not 0 <= int(states["run"][k]) < runs or not 0 <= int(states["mt_pos"][k]) <= 624:
+        if not 0 <= int(states["run"][k]) <= runs or not 0 <= int(states["mt_pos"][k]) <= 624:
             raise UnsafeModelError(f"random_states row {k}: run or position out of range.")
         for kind in ("rand", "randn"):
             block, index = int(states[f"{kind}_block"][k]), int(states[f"{kind}_index"][k])
