@@ -134,3 +134,41 @@ def test_four_runs_equal_two_plus_two_in_another_process(tmp_path, target, seede
         for key in ("state/stdp/w", "state/stdp/apre", "state/neurons/v", "state/neurons/bias"):
             np.testing.assert_array_equal(continued[key], expected[key], err_msg=key)
     assert later.sum() > 20
+
+
+def test_a_killed_checkpointed_run_resumes_to_the_same_result(tmp_path):
+    """kill -9 of a checkpointed run (at any moment, a write included), resumed from the newest checkpoint in
+    a fresh process: the same spikes and final state as the run that was not killed."""
+    import os
+    import signal
+    import time
+
+    script = [sys.executable, str(HERE / "checkpointed.py")]
+    subprocess.run([*script, str(tmp_path / "whole.nwb"), str(tmp_path / "whole.npz"), "numpy"], check=True,
+                   capture_output=True, text=True)
+    checkpoint = tmp_path / "killed.nwb"
+    victim = subprocess.Popen([*script, str(checkpoint), str(tmp_path / "never.npz"), "numpy"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and victim.poll() is None:
+        if checkpoint.exists():
+            with h5py.File(checkpoint, "r") as file:
+                if len(file["general/brian2/runs/duration"]) >= 3:
+                    break
+        time.sleep(0.05)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    assert victim.returncode == -signal.SIGKILL and not (tmp_path / "never.npz").exists()
+    with h5py.File(checkpoint, "r") as file:  # the newest complete checkpoint, partway
+        killed_at = float(file["general/brian2"].attrs["t_end"])
+    assert 0.05 <= killed_at < 0.2
+    resumed = subprocess.run([*script, str(checkpoint), str(tmp_path / "resumed.npz"), "numpy", "--resume"],
+                             capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    with np.load(tmp_path / "whole.npz") as whole, np.load(tmp_path / "resumed.npz") as again:
+        later = whole["spikes/t"] >= killed_at - 1e-12
+        np.testing.assert_array_equal(again["spikes/t"], whole["spikes/t"][later])
+        np.testing.assert_array_equal(again["spikes/i"], whole["spikes/i"][later])
+        for key in ("state/stdp/w", "state/neurons/v", "state/neurons/bias"):
+            np.testing.assert_array_equal(again[key], whole[key], err_msg=key)
+        assert later.sum() > 10
