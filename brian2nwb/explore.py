@@ -197,7 +197,10 @@ def run_point(task: dict) -> dict:
                 net = from_nwb(task["source"], state=task.get("state", "initial"), namespace=dict(task["values"]),
                                progress=False)
                 snapshot(net, seed=task["seed"])
-                net.run(task["duration"]) if task["duration"] is not None else net.run_recorded()
+                if task["duration"] is not None:
+                    net.run(task["duration"])
+                else:
+                    net.run_recorded()
             file.parent.mkdir(parents=True, exist_ok=True)
             to_nwb(net, file, subject=task["subject"], session_id=task["point"], source_script=None,
                    session_description=f"Point {task['point']} of the parameter sweep '{task['sweep']}' "

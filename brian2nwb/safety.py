@@ -342,9 +342,6 @@ def check_model(model, kinds: dict, user_identifiers: set[str] = frozenset(),
     for name, when in zip(schedule.get("object", []), schedule.get("when", [])):
         check_name(str(name), "Scheduled object name")
         check_when(str(when), f"'{name}'")
-    runs = model.tables.get("runs", {})
-    for duration in runs.get("duration", []):
-        check_time(duration, "A run's duration", allow_zero=True)
     check_recording(model, {str(name) for name in schedule.get("object", [])} | names)
 
 

@@ -110,9 +110,10 @@ NETWORK_TABLES = {
         {"action": "What happened.", "target": "The object or part, or the name of the stored state.",
          "run": "For 'run', the row in 'runs'; else -1."}),
     "random_states": TableDoc(
-        "The state of Brian2's random numbers at the start of a run: numpy's Mersenne Twister and, for the Cython "
+        "The state of Brian2's random numbers at the start of a run (and, in a row numbered after the last run, "
+        "at the end of the recording, where a continuation starts): numpy's Mersenne Twister and, for the Cython "
         "target, the blocks of numbers drawn ahead.",
-        {"run": "The run (row of 'runs').", "mt_keys": "The Mersenne Twister's 624 keys.",
+        {"run": "The run (row of 'runs'); the number of runs for the state at the end.", "mt_keys": "The Mersenne Twister's 624 keys.",
          "mt_pos": "Its position.", "has_gauss": "Whether a Gaussian number is cached.",
          "cached_gaussian": "The cached Gaussian number.",
          "rand_index": "Position in the block of rand() numbers in use (0: none in use).",

@@ -247,8 +247,9 @@ def _check_zarr_metadata(metadata, where: str, limit: int, depth: int = 0) -> No
     if _is_array(metadata):
         _check_zarr_array(metadata, where, limit)
     zarr_dtype = metadata.get("zarr_dtype")
-    if zarr_dtype == "object" and "value" not in metadata or (
-            isinstance(zarr_dtype, list) and any(isinstance(f, dict) and f.get("dtype") == "object" for f in zarr_dtype)):
+    references = isinstance(zarr_dtype, list) and any(isinstance(f, dict) and f.get("dtype") == "object"
+                                                      for f in zarr_dtype)
+    if (zarr_dtype == "object" and "value" not in metadata) or references:
         raise InvalidFileError(f"{where}: a dataset of references; brian2nwb files hold none.")
     if zarr_dtype == "object" and isinstance(metadata.get("value"), dict):
         _check_reference(metadata["value"], where)
