@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from brian2 import Clock, Quantity, defaultclock, linked_var, second
 from brian2.units.fundamentalunits import get_or_create_dimension
+from brian2.core.variables import DynamicArrayVariable
+
+from . import standalone
 
 
 @dataclass
@@ -120,6 +123,7 @@ def apply_state(obj, per_element: dict, shared: dict) -> None:
     for name, values in list(per_element.items()) + list(shared.items()):
         variable = obj.variables[name]
         values = np.asarray(values)
-        if values.size != variable.size:
+        sized = not (standalone.active() and isinstance(variable, DynamicArrayVariable))  # known after the run
+        if sized and values.size != variable.size:
             raise ValueError(f"'{obj.name}.{name}' has {variable.size} values; the file holds {values.size}.")
         variable.set_value(values.astype(variable.dtype, copy=False))

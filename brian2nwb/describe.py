@@ -58,6 +58,12 @@ def own_array_variables(obj) -> dict:
 DERIVED = {"i", "j", "N", "N_incoming", "N_outgoing"}
 
 
+def kept_variables(obj) -> dict:
+    """The array variables of ``obj`` that its state tables keep (see `state_tables`)."""
+    return {name: var for name, var in own_array_variables(obj).items()
+            if not name.startswith("_") and name not in DERIVED}
+
+
 def state_tables(obj, size: int, values_of=None, copy: bool = True) -> tuple[Table, Table]:
     """(per-element table, shared table) of ``obj``'s state.
 
@@ -71,13 +77,13 @@ def state_tables(obj, size: int, values_of=None, copy: bool = True) -> tuple[Tab
     (valid until the simulation goes on).
     """
     per_element, shared = {}, {}
-    for name, var in sorted(own_array_variables(obj).items()):
+    for name, var in sorted(kept_variables(obj).items()):
         values = var.get_value() if values_of is None else values_of(name, var)
-        if values is None or name.startswith("_") or name in DERIVED:
+        if values is None:
             continue
         if var.scalar:
             shared[name] = _with_unit(np.array([np.asarray(values).item()], dtype=var.dtype), var.dim)
-        elif var.size == size:
+        elif np.size(values) == size:  # (not var.size: 0 for a dynamic array before a standalone run)
             per_element[name] = _with_unit(np.array(values, dtype=var.dtype, copy=copy or None), var.dim)
     return per_element, shared
 

@@ -70,9 +70,15 @@ class Kind:
     unsupported : str or None
         Why objects of this kind cannot be written; they are named in a warning.
     continue_from : callable or None
-        ``continue_from(obj, description) -> None``: restores what a rebuilt object
-        needs to continue the recording besides its variables (e.g. the spikes in
-        flight in a Synapses' queues), when `from_nwb` rebuilds the final state.
+        ``continue_from(obj, description, t_end) -> None``: restores what a rebuilt
+        object needs to continue the recording at ``t_end`` (seconds) besides its
+        variables (e.g. the spikes in flight in a Synapses' queues, a
+        SpikeGeneratorGroup's place in its period), when `from_nwb` rebuilds the
+        final state.
+    standalone_end : callable or None
+        ``standalone_end(obj) -> None``: on Brian2's C++ standalone device, makes the
+        generated program save at its end what ``describe`` needs beyond variables
+        (e.g. the spikes in flight); `snapshot` calls it before the first run.
     """
 
     name: str
@@ -94,3 +100,4 @@ class Kind:
     flags: frozenset = frozenset()
     unsupported: str | None = None
     continue_from: Callable | None = None
+    standalone_end: Callable | None = None

@@ -9,7 +9,7 @@ import numpy as np
 from brian2 import TimedArray
 from brian2.core.base import BrianObject
 
-from . import random_state
+from . import random_state, standalone
 from .describe import ObjectDescription, clocks_table, external_identifiers, namespace_table, schedule_table, \
     state_tables
 from .model_nwb import ModelDescription
@@ -47,6 +47,11 @@ def initial_states(view: NetworkView, recorder, net) -> tuple[dict | None, str]:
     ``Network.store()`` at t=0, or none."""
     if recorder is not None and recorder.initial_state is not None:
         return recorder.initial_state, "snapshot"
+    if recorder is not None and standalone.active():  # the program saved it before its first run
+        members = [recorder.objects[name] for name in recorder.initial_members]
+        saved = standalone.initial_state(stateful(members))
+        if saved is not None:
+            return saved, "snapshot"
     stored = getattr(net, "_stored_state", {}) or {}
     for state in stored.values():
         if state.get("0_t", None) == 0.0:
@@ -184,20 +189,15 @@ def capture_states(objects, copy: bool = True) -> dict:
 
     ``copy=False`` gives views of Brian2's arrays (valid until the simulation goes on).
     """
-    states = {}
-    for obj in objects:
-        found = kind_of(obj)
-        if found is not None and found[1].stateful:
-            states[obj.name] = state_tables(obj, len(obj), copy=copy)
-    return states
+    return {obj.name: state_tables(obj, len(obj), copy=copy) for obj in stateful(objects)}
 
 
 def states_from_store(objects, stored: dict) -> dict:
     """Initial state tables from a ``Network.store()`` snapshot (in memory) taken at t=0."""
-    states = {}
-    for obj in objects:
-        found = kind_of(obj)
-        if found is not None and found[1].stateful and obj.name in stored:
-            saved = stored[obj.name]
-            states[obj.name] = state_tables(obj, len(obj), lambda name, var: saved.get(name, (None,))[0])
-    return states
+    return {obj.name: state_tables(obj, len(obj), lambda name, var: stored[obj.name].get(name, (None,))[0])
+            for obj in stateful(objects) if obj.name in stored}
+
+
+def stateful(objects) -> list:
+    """The objects whose kind has a state to record."""
+    return [obj for obj in objects if (found := kind_of(obj)) is not None and found[1].stateful]

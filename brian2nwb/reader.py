@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import numpy as np
 from brian2 import Clock, defaultclock, prefs, second
 
+from . import standalone
 from .build import BuildContext, apply_state, quantity
 from .kind import MONITORS
 from .kinds.spikemonitor import spikes_by_monitor
@@ -117,7 +118,7 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
         continue_from = BY_NAME[description.kind].continue_from
         if state == "final" and continue_from is not None:
             with _refused_by_brian2(description):
-                continue_from(context.objects[description.name], description)
+                continue_from(context.objects[description.name], description, float(model.attrs["t_end"]))
     played = 0 if state == "initial" else len(steps)
     members, active = Recording(model.tables).state_after(played)
     _apply_schedule(context, active)
@@ -127,11 +128,13 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
                                                     if name not in members},
                          name=model.attrs.get("network", "network"), end_random_state=end_random_state,
                          runs_done=0 if state == "initial" else len(runs))
+    start = float(model.attrs["t_end"]) if state == "final" else runs[0].start if runs else 0.0
     if state == "final":
-        net.t_ = float(model.attrs["t_end"])
-        net.fork_time = float(model.attrs["t_end"])  # snapshot() may record a continuation from here
-    elif runs and runs[0].start > 0:  # a recording that continued another one (a fork) starts later
-        net.t_ = runs[0].start
+        net.fork_time = start  # snapshot() may record a continuation from here
+    if start > 0:  # a continuation, or a recording that continued another one (a fork)
+        net.t_ = start
+        if standalone.active():
+            standalone.set_time(net, start)
     bar.update()
     return net
 
@@ -219,7 +222,10 @@ def _recorded_spikes(nwbfile, model: ModelDescription, name: str):
 
 def _warn_about_target(model: ModelDescription) -> None:
     recorded = str(model.attrs.get("codegen_target", ""))
-    current = prefs.codegen.target if isinstance(prefs.codegen.target, str) else "custom"
+    if standalone.active():
+        current = "cpp_standalone"
+    else:
+        current = prefs.codegen.target if isinstance(prefs.codegen.target, str) else "custom"
     if recorded and current != "auto" and current != recorded:
         warnings.warn(f"The recording used the '{recorded}' code-generation target; this process uses "
                       f"'{current}'. Re-runs are exact only on the same target.", Brian2NWBWarning, stacklevel=4)

@@ -8,6 +8,7 @@ so a rebuilt network goes through exactly what the recorded one went through.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +17,7 @@ from brian2 import Network, TimedArray, defaultclock, second, seed
 from . import random_state
 from .build import apply_state, quantity, rows
 from .errors import InvalidFileError, describe_failure
+from .metadata import Brian2NWBWarning
 from .model_nwb import ModelDescription
 from .network import walk
 from .safety import MAX_RECORDED_STEPS
@@ -80,6 +82,7 @@ class RebuiltNetwork(Network):
         #: The time a network rebuilt with ``state="final"`` starts at: `brian2nwb.snapshot` may record its
         #: continuation from there (a fork), as long as it has not run.
         self.fork_time: float | None = None
+        self._warned_random_state = False
 
     @property
     def next_run(self) -> int:
@@ -112,11 +115,20 @@ class RebuiltNetwork(Network):
             if runs[k].seed is not None:
                 seed(runs[k].seed)
             elif runs[k].random_state is not None:
-                random_state.restore(runs[k].random_state)
+                self._restore_random_state(runs[k].random_state)
         elif runs and all(run.seed is not None and run.seed == runs[0].seed + j for j, run in enumerate(runs)):
             seed(runs[0].seed + k)
         elif k == len(runs) and self._end_random_state is not None:
-            random_state.restore(self._end_random_state)
+            self._restore_random_state(self._end_random_state)
+
+    def _restore_random_state(self, state: dict) -> None:
+        if random_state.readable():
+            random_state.restore(state)
+        elif not self._warned_random_state:
+            self._warned_random_state = True
+            warnings.warn("The recording kept numpy's random state, which a standalone program cannot take: its "
+                          "random numbers differ from the recording's. Record with brian2nwb.snapshot(net, "
+                          "seed=...) to re-run a stochastic model on any device.", Brian2NWBWarning, stacklevel=4)
 
     def run_recorded(self, report=None, max_steps: int | None = MAX_RECORDED_STEPS) -> None:
         """Replay every recorded step not yet replayed, as it was recorded.

@@ -31,10 +31,11 @@ from brian2 import Network, seed
 from brian2.core.base import BrianObject
 from brian2.core.magic import MagicNetwork, magic_network
 
-from . import random_state
+from . import random_state, standalone
 from .describe import external_identifiers
-from .model import capture_states
+from .model import capture_states, stateful
 from .network import NetworkView, network_time, top_level_objects, walk
+from .registry import kind_of
 
 
 @dataclass
@@ -76,6 +77,7 @@ class RunRecorder(BrianObject):
         self.base_seed = None if base_seed is None else int(base_seed)
         #: When the recording starts: 0, or the end of a recording this network was rebuilt from (a fork).
         self.start_time = 0.0 if isinstance(network, MagicNetwork) else network_time(network)
+        self._saved_at_program_end: set[str] = set()  # standalone: objects whose hidden state the program saves
         self._start_recording()
         self._adopt_stores_made_before_snapshot()
 
@@ -143,6 +145,8 @@ class RunRecorder(BrianObject):
         if not self.runs and network_time(net) != self.start_time:
             raise RuntimeError("brian2nwb.snapshot() must be called before the first run().")
         self._sync()
+        if standalone.active():
+            self._save_at_program_end()
         run = RunRecord(start=network_time(net))
         if self.base_seed is not None or not random_state.readable():
             if self.base_seed is None:  # standalone: the state cannot be read, so the runs are seeded
@@ -154,6 +158,15 @@ class RunRecorder(BrianObject):
         self.runs.append(run)
         if run.seed is not None:
             seed(run.seed)  # last before the loop: the objects' before_run draw no random numbers
+
+    def _save_at_program_end(self) -> None:
+        """Standalone: ask the program to save, at its end, what describing the end state needs beyond
+        variables (e.g. spikes in flight), for the objects that have such state."""
+        for obj in self._current():
+            found = kind_of(obj)
+            if found and found[1].standalone_end and obj.name not in self._saved_at_program_end:
+                found[1].standalone_end(obj)
+                self._saved_at_program_end.add(obj.name)
 
     def after_run(self):
         run = self.runs[-1]
@@ -187,6 +200,7 @@ class RunRecorder(BrianObject):
             if first:
                 self.initial_members = [obj.name for obj in self._current()]
                 self.objects.update({obj.name: obj for obj in self._current()})
+                standalone.save_initial_state(stateful(self._current()))
             return
         current = {obj.name: obj for obj in self._current()}
         for name in sorted(self._members - set(current)):

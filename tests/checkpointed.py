@@ -1,4 +1,4 @@
-"""A checkpointed run of `test_continuation.everything_network`, fresh or resumed, in its own process.
+"""A checkpointed run of `networks.everything`, fresh or resumed, in its own process.
 
     python checkpointed.py CHECKPOINT OUT.npz TARGET [--resume]
 
@@ -15,7 +15,7 @@ from brian2 import ms, prefs
 import brian2nwb
 from helpers import SUBJECT
 from resimulate import dump
-from test_continuation import everything_network
+from networks import everything
 
 
 def main():
@@ -25,7 +25,7 @@ def main():
         prefs.codegen.target = target
         net = brian2nwb.from_nwb(path, state="final")
     else:
-        net = everything_network(target)
+        net = everything(target)
         brian2nwb.snapshot(net, seed=9)
     brian2nwb.run_with_checkpoints(net, until=200 * ms, every=25 * ms, path=path, subject=SUBJECT)
     np.savez(out, **dump(net))

@@ -23,6 +23,7 @@ from brian2 import (
     Synapses,
     TimedArray,
     cm,
+    defaultclock,
     linked_var,
     msiemens,
     mV,
@@ -31,7 +32,10 @@ from brian2 import (
     nS,
     ohm,
     pF,
+    prefs,
+    seed,
     siemens,
+    start_scope,
     uF,
     um,
 )
@@ -352,3 +356,43 @@ NETWORKS = {f.__name__: f for f in (ei_random, stdp, sparse_poisson_input, sde, 
                                                short_term_plasticity, linked_everywhere, store_restore_loop,
                                                store_before_snapshot, changed_between_runs)}
 
+
+def everything(target: str = "numpy") -> Network:
+    """Noise (xi), rand() in the reset, per-synapse delays, STDP, a PoissonInput, a SpikeGeneratorGroup whose
+    spikes come mid-stream, a TimedArray and a run_regularly operation (on C++ standalone, call it after
+    ``set_device``: the target is then ignored)."""
+    start_scope()
+    defaultclock.dt = 0.1 * ms
+    prefs.codegen.target = target
+    seed(11)
+    drive = TimedArray([0.8, 1.3, 1.0, 1.2], dt=40 * ms, name="drive")
+    group = NeuronGroup(40, "dv/dt = (drive(t) + bias - v) / (10*ms) + 0.3 * xi / sqrt(10*ms) : 1\nbias : 1",
+                        threshold="v > 1", reset="v = 0.2 * rand()", method="euler", name="neurons",
+                        namespace={"drive": drive})
+    group.run_regularly("bias = 0.9 * bias + 0.01 * rand()", dt=5 * ms, name="drift")
+    stdp = Synapses(group, group, """w : 1
+                                     dapre/dt = -apre / (20*ms) : 1 (event-driven)
+                                     dapost/dt = -apost / (20*ms) : 1 (event-driven)""",
+                    on_pre="v_post += w\napre += 0.01\nw = clip(w + apost, 0, 0.2)",
+                    on_post="apost -= 0.012\nw = clip(w + apre, 0, 0.2)", name="stdp")
+    stdp.connect(p=0.2)
+    stdp.w = "0.1 * rand()"
+    stdp.delay = "2*ms + 6*ms * rand()"
+    inputs = SpikeGeneratorGroup(5, [0, 1, 2, 3, 4, 0, 2], [10, 40, 60, 120, 140, 160, 190] * ms, name="inputs")
+    feed = Synapses(inputs, group, on_pre="v_post += 0.5", delay=3 * ms, name="feed")
+    feed.connect(p=0.5)
+    noise = PoissonInput(group, "v", 10, 20 * Hz, weight=0.05)
+    return Network(group, stdp, inputs, feed, noise, SpikeMonitor(group, name="spikes"))
+
+
+def periodic_generator(target: str = "numpy") -> Network:
+    """A SpikeGeneratorGroup repeating every 30 ms into delayed synapses: runs of 23 ms end mid-period."""
+    start_scope()
+    defaultclock.dt = 0.1 * ms
+    prefs.codegen.target = target
+    generator = SpikeGeneratorGroup(3, [0, 1, 2, 0], [5, 10, 20, 27] * ms, period=30 * ms, name="generator")
+    neurons = NeuronGroup(3, "v : 1", threshold="v > 0.5", reset="v = 0", name="neurons")
+    synapses = Synapses(generator, neurons, on_pre="v += 1", delay=2 * ms, name="synapses")
+    synapses.connect(j="i")
+    return Network(generator, neurons, synapses, SpikeMonitor(generator, name="sent"),
+                   SpikeMonitor(neurons, name="received"))

@@ -13,6 +13,7 @@ from brian2 import (Hz, Network, NeuronGroup, PoissonInput, SpikeGeneratorGroup,
 
 import brian2nwb
 from helpers import HERE, SUBJECT, reset_brian
+from networks import everything, periodic_generator
 from resimulate import dump
 
 
@@ -81,29 +82,30 @@ def test_spikes_in_flight_from_a_file_are_checked(tmp_path, edit):
         brian2nwb.from_nwb(path, state="final")
 
 
-def everything_network(target: str) -> Network:
-    """Noise (xi), rand() in the reset, per-synapse delays, STDP, a PoissonInput, a SpikeGeneratorGroup whose
-    spikes come mid-stream, a TimedArray and a run_regularly operation."""
-    reset_brian(target)
-    seed(11)
-    drive = TimedArray([0.8, 1.3, 1.0, 1.2], dt=40 * ms, name="drive")
-    group = NeuronGroup(40, "dv/dt = (drive(t) + bias - v) / (10*ms) + 0.3 * xi / sqrt(10*ms) : 1\nbias : 1",
-                        threshold="v > 1", reset="v = 0.2 * rand()", method="euler", name="neurons",
-                        namespace={"drive": drive})
-    group.run_regularly("bias = 0.9 * bias + 0.01 * rand()", dt=5 * ms, name="drift")
-    stdp = Synapses(group, group, """w : 1
-                                     dapre/dt = -apre / (20*ms) : 1 (event-driven)
-                                     dapost/dt = -apost / (20*ms) : 1 (event-driven)""",
-                    on_pre="v_post += w\napre += 0.01\nw = clip(w + apost, 0, 0.2)",
-                    on_post="apost -= 0.012\nw = clip(w + apre, 0, 0.2)", name="stdp")
-    stdp.connect(p=0.2)
-    stdp.w = "0.1 * rand()"
-    stdp.delay = "2*ms + 6*ms * rand()"
-    inputs = SpikeGeneratorGroup(5, [0, 1, 2, 3, 4, 0, 2], [10, 40, 60, 120, 140, 160, 190] * ms, name="inputs")
-    feed = Synapses(inputs, group, on_pre="v_post += 0.5", delay=3 * ms, name="feed")
-    feed.connect(p=0.5)
-    noise = PoissonInput(group, "v", 10, 20 * Hz, weight=0.05)
-    return Network(group, stdp, inputs, feed, noise, SpikeMonitor(group, name="spikes"))
+@pytest.mark.parametrize("target", ["numpy", "cython"])
+def test_a_periodic_spike_generator_continues_mid_period(tmp_path, target):
+    """Continued at 46 ms, in the second 30 ms period: Brian2 alone would place the generator by absolute time
+    and re-send the period's spikes at 5 and 10 ms at once."""
+    whole = periodic_generator(target)
+    brian2nwb.snapshot(whole)
+    for _ in range(4):
+        whole.run(23 * ms)
+    expected = dump(whole)
+    half = periodic_generator(target)
+    brian2nwb.snapshot(half)
+    for _ in range(2):
+        half.run(23 * ms)
+    path = brian2nwb.to_nwb(half, tmp_path / "checkpoint.nwb", subject=SUBJECT)
+    out = tmp_path / "continued.npz"
+    result = subprocess.run([sys.executable, str(HERE / "continue_run.py"), str(path), str(out), target, "0.023",
+                             "2"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    with np.load(out) as continued:
+        for monitor in ("sent", "received"):
+            later = expected[f"{monitor}/t"] >= 0.046 - 1e-12
+            assert later.sum() >= 5
+            np.testing.assert_array_equal(continued[f"{monitor}/t"], expected[f"{monitor}/t"][later])
+            np.testing.assert_array_equal(continued[f"{monitor}/i"], expected[f"{monitor}/i"][later])
 
 
 @pytest.mark.parametrize("seeded", [True, False], ids=["snapshot-seed", "random-states"])
@@ -112,13 +114,13 @@ def test_four_runs_equal_two_plus_two_in_another_process(tmp_path, target, seede
     """4 x 50 ms in one process == 2 x 50 ms, to_nwb, from_nwb(state="final") + 2 x 50 ms in a fresh one:
     spikes and final state (weights, traces, bias) bit-identical, seeds continued (snapshot(seed=...)) or the
     random state at the end restored (no seed)."""
-    whole = everything_network(target)
+    whole = everything(target)
     brian2nwb.snapshot(whole, seed=5 if seeded else None)
     for _ in range(4):
         whole.run(50 * ms)
     expected = dump(whole)
 
-    half = everything_network(target)
+    half = everything(target)
     brian2nwb.snapshot(half, seed=5 if seeded else None)
     for _ in range(2):
         half.run(50 * ms)

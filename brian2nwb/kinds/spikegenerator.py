@@ -65,6 +65,25 @@ def build(description: ObjectDescription, context: BuildContext) -> SpikeGenerat
     return group
 
 
+def continue_from(group: SpikeGeneratorGroup, description: ObjectDescription, t_end: float) -> None:
+    """Where the group stands in its spike train (and period) at ``t_end``, as Brian2's own ``restore()``
+    leaves it. Without this, Brian2 places a group whose run starts later from the absolute time, which a
+    periodic train past its first period gets wrong (it re-sends the period's earlier spikes at once)."""
+    from brian2.core.functions import timestep
+
+    dt = float(group.clock.dt_)
+    times = np.asarray(description.tables["spikes"]["time"], dtype=np.float64)  # as built (sorted=True)
+    steps_done = int(timestep(t_end, dt))
+    period_bins = int(np.round(float(description.attrs["period"]) / dt))
+    if 0 < period_bins <= np.iinfo(np.int32).max and steps_done > 0:
+        timebins = np.asarray((times + 1e-3 * dt) / dt, dtype=np.int32)  # Brian2's bins, shift included
+        position = int(np.searchsorted(timebins, (steps_done - 1) % period_bins, side="right"))
+    else:
+        position = int(np.count_nonzero(timestep(times, dt) < steps_done))
+    group.variables["_lastindex"].set_value(position)
+    group._spikes_changed = False  # as after Brian2's restore(): keep the position set here
+
+
 def check(description: ObjectDescription, model, checker) -> None:
     """The spikes: neurons of the group (indices Brian2 uses as offsets), finite times in order."""
     spikes, size = description.tables.get("spikes", {}), description.attrs.get("N")
@@ -109,4 +128,5 @@ SPEC = model_type("SpikeGeneratorGroupModel", "A Brian2 SpikeGeneratorGroup; its
 
 KIND = Kind("SpikeGeneratorGroup", describe=describe, build=build, stage=GROUPS, results=write_spike_generators,
             nwb_type="SpikeGeneratorGroupModel", specs=(TABLE_SPEC, SPEC), stateful=True, role="group,input",
-            to_nwb=to_nwb, from_nwb=from_nwb, names=frozenset({"period"}), check=check)
+            to_nwb=to_nwb, from_nwb=from_nwb, names=frozenset({"period"}), check=check,
+            continue_from=continue_from)

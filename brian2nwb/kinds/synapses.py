@@ -10,6 +10,7 @@ from brian2.equations.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPR
 from ..build import BuildContext, build_group_parts, dtype_argument, method_argument, rows
 from ..describe import ObjectDescription, constant_over_dt_expressions, group_tables, method_used, var_type
 from ..equations import equations_text
+from .. import standalone
 from ..kind import CONNECTIONS, Kind
 from ..safety import MAX_SIZE, UnsafeModelError, check_name, check_time, rerender, sizes_of
 from ..spec_types import model_type, text_attribute
@@ -78,9 +79,13 @@ def in_flight(synapses) -> dict:
     the source's clock (0: in the current one)."""
     rows: dict[str, list] = {"pathway": [], "steps": [], "synapse": []}
     for pathway in synapses._pathways:
-        if getattr(pathway, "queue", None) is None:
+        if standalone.active():
+            queued = standalone.in_flight(pathway)
+        else:
+            queued = None if getattr(pathway, "queue", None) is None else _queued(pathway.queue)
+        if queued is None:
             continue
-        steps, targets = _queued(pathway.queue)
+        steps, targets = queued
         rows["pathway"] += [pathway.name[len(synapses.name) + 1:]] * len(steps)
         rows["steps"] += list(steps)
         rows["synapse"] += list(targets)
@@ -100,7 +105,7 @@ def _queued(queue) -> tuple[list, list]:
             [int(target) for slot in slots for target in slot])
 
 
-def continue_from(synapses, description: ObjectDescription) -> None:
+def continue_from(synapses, description: ObjectDescription, t_end: float) -> None:
     """Put the spikes that were in flight at the end of the recording back into the pathways' queues."""
     from brian2.devices.device import get_device
 
@@ -112,6 +117,9 @@ def continue_from(synapses, description: ObjectDescription) -> None:
             continue
         steps = np.asarray(flying["steps"], dtype=np.int64)[chosen]
         targets = np.asarray(flying["synapse"], dtype=np.int64)[chosen]
+        if standalone.active():
+            standalone.restore_queue(pathway, steps, targets)
+            continue
         if pathway.queue is None:
             pathway.queue = get_device().spike_queue(pathway.source.start, pathway.source.stop)
         size = int(steps.max()) + 1
@@ -124,6 +132,29 @@ def continue_from(synapses, description: ObjectDescription) -> None:
             for step, target in zip(steps.tolist(), targets.tolist()):
                 slots[step].append(target)
             pathway.queue._restore_from_full_state((0, slots))
+
+
+def standalone_end(synapses) -> None:
+    """Standalone: the program saves the spikes in flight of every pathway at its end."""
+    for pathway in synapses._pathways:
+        standalone.record_in_flight(pathway)
+
+
+def connect_arrays(synapses: Synapses, i: np.ndarray, j: np.ndarray) -> None:
+    """``synapses.connect(i=i, j=j)`` on the runtime device, done the way Brian2's own ``restore()`` sets
+    arrays: what its ``synapses_create_array`` template does, without generating and running code for it or
+    copying and repeating the index arrays (2-3x faster at 10^7 synapses, ``benchmarks/bench_growth.py``).
+    ``i`` and ``j`` are int32 indices into the source and target (checked against their sizes before)."""
+    synapses._connect_called = True
+    pre, post = synapses.variables["_synaptic_pre"], synapses.variables["_synaptic_post"]
+    for variable, indices, group in ((pre, i, synapses.source), (post, j, synapses.target)):
+        variable.resize(len(indices))
+        values = variable.get_value()
+        values[:] = indices
+        if "_offset" in group.variables:  # a subgroup: Brian2 keeps indices into the whole group
+            values += np.int32(group.variables["_offset"].get_value())
+    synapses._resize(len(i))
+    synapses._update_synapse_numbers(0)
 
 
 def _relative_indices(synapses, variable: str, group) -> np.ndarray:
@@ -153,7 +184,10 @@ def build(description: ObjectDescription, context: BuildContext) -> Synapses:
     connectivity = tables.get("connectivity", {})
     i = np.asarray(connectivity.get("i", np.zeros(0, dtype=np.int64)), dtype=np.int32)
     j = np.asarray(connectivity.get("j", np.zeros(0, dtype=np.int64)), dtype=np.int32)
-    synapses.connect(i=i, j=j)
+    if standalone.active() or not len(i):
+        synapses.connect(i=i, j=j)
+    else:
+        connect_arrays(synapses, i, j)
     for pathway in pathways:
         column = connectivity.get(f"delay_{pathway['pathway']}")
         if column is not None:
@@ -238,4 +272,4 @@ SPEC = model_type("SynapsesModel", "A Brian2 Synapses object; 'connectivity' hol
 
 KIND = Kind("Synapses", describe=describe, build=build, stage=CONNECTIONS, nwb_type="SynapsesModel", specs=(SPEC,),
             stateful=True, role="synapses", elements="synapses", check=check, table_docs=TABLE_DOCS,
-            continue_from=continue_from)
+            continue_from=continue_from, standalone_end=standalone_end)
