@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from hdmf.backends.hdf5 import H5DataIO
+from hdmf.data_utils import AbstractDataChunkIterator, DataChunk
 
 #: Target size of one chunk in bytes.
 CHUNK_BYTES = 1 << 20
@@ -51,24 +52,31 @@ class StorageOptions:
         """``array`` as it should be written: chunked, and compressed where it pays, when large.
 
         ``times`` marks timestamps (sorted within each neuron), which compress well.
+        An hdmf ``AbstractDataChunkIterator`` (shape and type known before it runs) is
+        wrapped as the same array would be.
         """
+        if isinstance(array, AbstractDataChunkIterator):
+            return self._wrapped(array, tuple(array.recommended_data_shape()), np.dtype(array.dtype), times)
         array = np.asarray(array)
         if array.nbytes < SMALL_BYTES or array.ndim == 0 or array.size == 0:
             return array
-        chunks = chunk_shape(array.shape, array.dtype.itemsize)
+        return self._wrapped(array, array.shape, array.dtype, times)
+
+    def _wrapped(self, data, shape: tuple, dtype: np.dtype, times: bool):
+        chunks = chunk_shape(shape, dtype.itemsize)
         compress = self.compression == "gzip" or (
-            self.compression == "auto" and (times or not np.issubdtype(array.dtype, np.floating)))
+            self.compression == "auto" and (times or not np.issubdtype(dtype, np.floating)))
         level = self.compression_opts if self.compression_opts is not None else (
             1 if self.compression == "auto" else 4)
         if self.backend == "zarr":
-            return _zarr_data(array, chunks, level if compress else None)
+            return _zarr_data(data, chunks, level if compress else None)
         if compress:
-            return H5DataIO(data=array, chunks=chunks, compression="gzip", compression_opts=level)
-        return H5DataIO(data=array, chunks=chunks)
+            return H5DataIO(data=data, chunks=chunks, compression="gzip", compression_opts=level)
+        return H5DataIO(data=data, chunks=chunks)
 
 
-def _zarr_data(array: np.ndarray, chunks: tuple, gzip_level: int | None):
-    """``array`` for hdmf-zarr: zarr v3 codecs (hdmf-zarr >= 0.14, zarr 3) or a numcodecs compressor (older)."""
+def _zarr_data(array, chunks: tuple, gzip_level: int | None):
+    """``array`` (or a chunk iterator) for hdmf-zarr: zarr v3 codecs (hdmf-zarr >= 0.14, zarr 3) or a numcodecs compressor (older)."""
     from hdmf_zarr.utils import ZarrDataIO
 
     if "compressors" in {arg["name"] for arg in ZarrDataIO.__init__.__docval__["args"]}:
@@ -88,7 +96,39 @@ def _even_split(length: int, most: int) -> int:
     (2.4% more); blocks of 25 store exactly 1,000.
     """
     most = max(1, min(length, most))
-    return min(range(max(1, most // 2), most + 1), key=lambda size: (-length % size, -size))
+    sizes = np.arange(most, max(1, most // 2) - 1, -1, dtype=np.int64)  # largest first: argmin takes the first
+    return int(sizes[np.argmin(-length % sizes)])
+
+
+class OneChunk(AbstractDataChunkIterator):
+    """An array handed to hdmf as a single chunk: hdmf then writes it as it is, without looking at its
+    elements one by one (which it does for text arrays: 0.35 s for two columns of 100,000 rows)."""
+
+    def __init__(self, array: np.ndarray):
+        self._array, self._done = array, False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> DataChunk:
+        if self._done:
+            raise StopIteration
+        self._done = True
+        return DataChunk(data=self._array, selection=np.s_[:len(self._array)])
+
+    def recommended_chunk_shape(self):
+        return None
+
+    def recommended_data_shape(self):
+        return self._array.shape
+
+    @property
+    def dtype(self):
+        return self._array.dtype
+
+    @property
+    def maxshape(self):
+        return self._array.shape
 
 
 def chunk_shape(shape: tuple[int, ...], itemsize: int) -> tuple[int, ...]:

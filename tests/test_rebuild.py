@@ -212,3 +212,30 @@ def test_variables_named_like_table_fields_round_trip(tmp_path):
     np.testing.assert_array_equal(values["description"].get_value(), [10, 11, 12, 13])
     rebuilt.run_recorded()
     np.testing.assert_array_equal(rebuilt["spikes"].t_[:], net["spikes"].t_[:])
+
+
+@pytest.mark.parametrize("target", ["numpy", "cython"])
+def test_synapses_between_subgroups_are_rebuilt_exactly(tmp_path, target):
+    """Synapses from a subgroup to a subgroup, several per pair (a multisynaptic index): the rebuilt
+    connectivity arrays, per-neuron counts and synapse numbers are Brian2's own."""
+    from brian2 import Network, NeuronGroup, Synapses, prefs, start_scope
+
+    start_scope()
+    prefs.codegen.target = target
+    group = NeuronGroup(20, "v : 1", threshold="v > 1", reset="v = 0", name="group")
+    synapses = Synapses(group[5:12], group[10:], "w : 1", on_pre="v_post += w", multisynaptic_index="k",
+                        name="synapses")
+    synapses.connect(p=0.5, n=2)
+    synapses.w = "rand()"
+    net = Network(group, synapses)
+    brian2nwb.snapshot(net)
+    net.run(0 * ms)
+    path = brian2nwb.to_nwb(net, tmp_path / "subgroups.nwb", subject=SUBJECT)
+    rebuilt_net = brian2nwb.from_nwb(path)
+    rebuilt = rebuilt_net["synapses"]
+    for name in ("_synaptic_pre", "_synaptic_post", "N_incoming", "N_outgoing", "k", "w"):
+        np.testing.assert_array_equal(rebuilt.variables[name].get_value(), synapses.variables[name].get_value(),
+                                      err_msg=name)
+    np.testing.assert_array_equal(rebuilt.i[:], synapses.i[:])
+    np.testing.assert_array_equal(rebuilt.j[:], synapses.j[:])
+    assert len(rebuilt) == len(synapses) > 10 and rebuilt._connect_called

@@ -241,3 +241,37 @@ def test_more_than_65536_neurons_sort_by_neuron(tmp_path):
     assert expected_index.max() > 65_536
     np.testing.assert_array_equal(index, expected_index)
     np.testing.assert_array_equal(times, expected_times)
+
+
+@pytest.mark.parametrize("backend", ["hdf5", "zarr"])
+def test_columns_written_block_by_block_equal_one_sort(rich, tmp_path, monkeypatch, backend):
+    """Large spike columns are ordered by neuron and written one block of neurons at a time: the same
+    Units table (times, spike-time variables of several monitors, subgroups) as one whole sort."""
+    import h5py
+
+    from brian2nwb import by_neuron
+
+    net, _, path, _, _ = rich
+    monkeypatch.setattr(by_neuron, "MIN_BLOCK_VALUES", 7)
+    monkeypatch.setattr(by_neuron, "MAX_BLOCK_NEURONS", 5)
+    suffix = ".nwb" if backend == "hdf5" else ".nwb.zarr"
+    blocks = brian2nwb.to_nwb(net, tmp_path / f"blocks{suffix}", subject=SUBJECT, backend=backend)
+    with h5py.File(path, "r") as whole:
+        expected = {name: whole[f"units/{name}"][()] for name in whole["units"] if name != "id"}
+    if backend == "hdf5":
+        with h5py.File(blocks, "r") as file:
+            written = {name: file[f"units/{name}"][()] for name in expected}
+        check_valid(blocks)
+    else:
+        import zarr
+
+        store = zarr.open(str(blocks), mode="r")
+        written = {name: store[f"units/{name}"][...] for name in expected}
+    assert {"spike_times", "v", "x"} <= set(expected)
+    for name, values in expected.items():
+        assert len(values) == len(written[name]), name
+        if values.dtype.kind in "OSU":
+            assert [str(v, "utf-8") if isinstance(v, bytes) else str(v) for v in values] == \
+                [str(v, "utf-8") if isinstance(v, bytes) else str(v) for v in written[name]], name
+        else:
+            np.testing.assert_array_equal(written[name], values, err_msg=name)

@@ -11,7 +11,8 @@ from hdmf.common import VectorData, VectorIndex
 from pynwb import NWBFile
 from pynwb.misc import Units
 
-from ..datasets import StorageOptions
+from ..by_neuron import ByNeuron
+from ..datasets import OneChunk, StorageOptions
 from ..extension import QuantityData
 from ..kind import MONITORS, Kind
 from ..quantities import dimensions_of, si_unit_name
@@ -37,43 +38,37 @@ def recorded_values(monitor, variable: str) -> np.ndarray:
 
 def value_column(name: str, description: str, data, variable, storage: StorageOptions) -> VectorData:
     """A table column for a recorded Brian2 variable: `QuantityData` for floats, else plain."""
-    if np.issubdtype(np.asarray(data).dtype, np.floating):
+    if np.issubdtype(data.dtype, np.floating):
         dims = dimensions_of(variable.dim)
         return QuantityData(name=name, description=description, data=storage.wrap(data),
                             unit=si_unit_name(dims), dimensions=dims)
     return VectorData(name=name, description=description, data=storage.wrap(data))
 
 
-def neuron_order(index: np.ndarray, size: int) -> np.ndarray:
-    """The stable permutation that sorts spikes by neuron (keeping time order within a neuron).
-
-    An O(n) radix sort: numpy sorts 16-bit keys by radix, so indices are sorted by
-    their low 16 bits, then (stably) by their high bits when there are more than
-    65,536 neurons. About 2.5x faster than a stable sort of the int32 indices.
-    """
-    if size <= 1 << 16:
-        return np.argsort(index.astype(np.uint16), kind="stable")
-    order = np.argsort((index & 0xFFFF).astype(np.uint16), kind="stable")
-    return order[np.argsort((index >> 16).astype(np.uint16)[order], kind="stable")]
-
-
 @dataclass(frozen=True)
 class _SpikesByNeuron:
-    """One SpikeMonitor's spikes, ordered by neuron (and by time within a neuron)."""
+    """One SpikeMonitor's spikes and how many each neuron of the monitored group fired."""
 
     monitor: SpikeMonitor
     population: str
     first_index: int
-    order: np.ndarray  # the stable permutation that sorts the recorded spikes by neuron
+    index: np.ndarray  # the neuron of each recorded spike (Brian2's own array, not a copy)
     per_neuron: np.ndarray  # number of spikes of each neuron of the monitored group
 
     @classmethod
     def of(cls, monitor: SpikeMonitor) -> _SpikesByNeuron:
         population, first_index = population_of(monitor.source)
         index = recorded_values(monitor, "i")
-        size = len(monitor.source)
-        return cls(monitor, population, first_index, order=neuron_order(index, size),
-                   per_neuron=np.bincount(index, minlength=size))
+        return cls(monitor, population, first_index, index=index, per_neuron=_per_neuron(monitor, index))
+
+
+def _per_neuron(monitor: SpikeMonitor, index: np.ndarray) -> np.ndarray:
+    """Spikes per neuron: Brian2's own ``count`` when it adds up to the recorded spikes (it is kept for
+    every neuron as spikes come), else counted here (a pass over every spike)."""
+    count = np.asarray(monitor.variables["count"].get_value()).astype(np.int64)
+    if len(count) == len(monitor.source) and count.min(initial=0) >= 0 and int(count.sum()) == len(index):
+        return count
+    return np.bincount(index, minlength=len(monitor.source))
 
 
 def write_units(monitors: list[SpikeMonitor], nwbfile: NWBFile, storage: StorageOptions, recording) -> list[str]:
@@ -102,13 +97,13 @@ def write_units(monitors: list[SpikeMonitor], nwbfile: NWBFile, storage: Storage
     sizes = [len(s.per_neuron) for s in spikes]
     columns = [
         VectorData(name="population", description="Name of the Brian2 group the neuron belongs to.",
-                   data=[s.population for s, size in zip(spikes, sizes) for _ in range(size)]),
+                   data=_text_column([s.population for s in spikes], sizes)),
         VectorData(name="neuron", description="Index of the neuron in its population (the Brian2 group that "
                                               "owns it).",
                    data=np.concatenate([np.arange(s.first_index, s.first_index + size) for s, size in
                                         zip(spikes, sizes)])),
         VectorData(name="monitor", description="Name of the Brian2 SpikeMonitor that recorded the spikes.",
-                   data=[s.monitor.name for s, size in zip(spikes, sizes) for _ in range(size)]),
+                   data=_text_column([s.monitor.name for s in spikes], sizes)),
         *_ragged(spikes, ["t"] * len(spikes), storage,
                  lambda data: VectorData(name="spike_times", data=storage.wrap(data, times=True),
                                          description="Spike times in seconds from the start of the simulation.")),
@@ -125,6 +120,12 @@ def write_units(monitors: list[SpikeMonitor], nwbfile: NWBFile, storage: Storage
     nwbfile.units = Units(name="units", description=description, resolution=min(dts), columns=columns,
                           id=np.arange(sum(sizes)))
     return left_out
+
+
+def _text_column(values: list[str], repeats: list[int]):
+    """``values[k]`` repeated ``repeats[k]`` times (as `OneChunk` when long)."""
+    data = np.repeat(np.array(values, dtype=object), repeats)
+    return data if len(data) < 1 << 12 else OneChunk(data)
 
 
 def _observation_columns(spikes: list[_SpikesByNeuron], sizes: list[int], recording, storage: StorageOptions) -> list:
@@ -157,24 +158,23 @@ def _same_kind(a, b) -> bool:
 
 
 def _ragged(spikes: list[_SpikesByNeuron], sources: list, storage: StorageOptions, make_column) -> list:
-    """A per-spike column (made by ``make_column`` from the gathered data) and its index.
+    """A per-spike column in neuron order (made by ``make_column`` from its data) and its index.
 
     ``sources`` names the recorded variable of each monitor; the rows of monitors
-    whose source is None are empty.
+    whose source is None are empty. A large column is ordered and written block by
+    block (`by_neuron.ByNeuron`); a small one as one array.
     """
     present = [(entry, source) for entry, source in zip(spikes, sources) if source is not None]
     dtype = recorded_values(present[0][0].monitor, present[0][1]).dtype
-    data = np.empty(sum(len(entry.order) for entry, _ in present), dtype=dtype)
-    position = 0
-    for entry, source in present:
-        count = len(entry.order)
-        np.take(recorded_values(entry.monitor, source), entry.order, out=data[position:position + count])
-        position += count
+    chunks = ByNeuron([(recorded_values(entry.monitor, source) if source is not None else None, entry.index,
+                        entry.per_neuron) for entry, source in zip(spikes, sources)], dtype)
+    column = make_column(chunks.array() if chunks.blocks <= 1 else chunks)
     counts = np.concatenate([s.per_neuron if source is not None else np.zeros_like(s.per_neuron)
                              for s, source in zip(spikes, sources)])
-    column = make_column(data)
     ends = np.cumsum(counts, dtype=np.uint64)  # the type the NWB schema asks for (no conversion warning)
-    return [column, VectorIndex(name=f"{column.name}_index", data=storage.wrap(ends), target=column)]
+    # The index first: hdmf's DynamicTable drops a column whose data is a chunk iterator from its length check
+    # and then misses it as the target of an index that comes after it.
+    return [VectorIndex(name=f"{column.name}_index", data=storage.wrap(ends), target=column), column]
 
 
 def read_units(units) -> tuple[np.ndarray, np.ndarray]:
