@@ -4,8 +4,12 @@ Measured here (``benchmarks/``, 2 cores): gzip shrinks float64 simulation data
 (membrane traces, weights, delays) to only 0.87-0.96 of its size at 28-54 MB/s,
 while it shrinks integer arrays (indices) to ~0.05 and spike times sorted by
 neuron to ~0.43 at 100-280 MB/s. So the default, ``"auto"``, compresses integers
-and times (gzip level 1, no shuffle) and writes other floats raw; ``"gzip"``
-compresses everything; ``None`` nothing.
+and times (gzip level 1) and writes other floats raw; ``"gzip"`` compresses
+everything; ``None`` nothing. In HDF5, integers are shuffled before gzip: on 10^7
+random int32 target indices that is smaller (0.43 vs 0.61 of the raw size), faster
+to write (0.35 vs 0.52 s) and to read (0.07 vs 0.15 s); sorted source indices
+compress to 0.5% either way. Spike times are not shuffled (0.81 vs 0.40 of their
+size).
 """
 
 from __future__ import annotations
@@ -71,7 +75,8 @@ class StorageOptions:
         if self.backend == "zarr":
             return _zarr_data(data, chunks, level if compress else None)
         if compress:
-            return H5DataIO(data=data, chunks=chunks, compression="gzip", compression_opts=level)
+            return H5DataIO(data=data, chunks=chunks, compression="gzip", compression_opts=level,
+                            shuffle=bool(np.issubdtype(dtype, np.integer)))
         return H5DataIO(data=data, chunks=chunks)
 
 
