@@ -21,8 +21,14 @@ def active() -> bool:
 def restore_queue(pathway, steps: np.ndarray, synapses: np.ndarray) -> None:
     """Queue, before the next run, the spikes in flight of ``pathway``: synapse ``synapses[k]`` receives a
     spike ``steps[k]`` time steps from the start of that run (0: in its first step)."""
+    from brian2 import prefs
     from brian2.devices.device import get_device
 
+    if (prefs.devices.cpp_standalone.openmp_threads or 0) > 1:
+        raise NotImplementedError(
+            f"'{pathway.name}' had spikes in flight at the end of the recording; putting them back into a "
+            "standalone program that splits its queues over OpenMP threads is not supported. Set "
+            "prefs.devices.cpp_standalone.openmp_threads = 0 (or continue on the numpy or Cython target).")
     device = get_device()
     order = np.lexsort((np.arange(len(steps)), steps))  # by step, keeping the queued order within a step
     steps, synapses = np.asarray(steps, dtype=np.int32)[order], np.asarray(synapses, dtype=np.int32)[order]
@@ -61,15 +67,18 @@ def record_in_flight(pathway) -> None:
 
     get_device().insert_code("before_end", f"""
     {{
-        std::pair< int, std::vector< std::vector<int32_t> > > _state = brian::{pathway.name}.queue[0]->_full_state();
         std::ofstream _out((brian::results_dir + "/{_in_flight_file(pathway)}").c_str(), std::ios::binary | std::ios::out);
-        const int _size = _state.second.size() > 0 ? _state.second.size() : 1;
-        for (int _k = 0; _k < (int)_state.second.size(); _k++)
-            for (size_t _s = 0; _s < _state.second[_k].size(); _s++)
-            {{
-                const int32_t _pair[2] = {{(int32_t)((_k - _state.first + _size) % _size), _state.second[_k][_s]}};
-                _out.write(reinterpret_cast<const char*>(_pair), sizeof(_pair));
-            }}
+        for (size_t _thread = 0; _thread < brian::{pathway.name}.queue.size(); _thread++)  // one queue per OpenMP thread
+        {{
+            std::pair< int, std::vector< std::vector<int32_t> > > _state = brian::{pathway.name}.queue[_thread]->_full_state();
+            const int _size = _state.second.size() > 0 ? _state.second.size() : 1;
+            for (int _k = 0; _k < (int)_state.second.size(); _k++)
+                for (size_t _s = 0; _s < _state.second[_k].size(); _s++)
+                {{
+                    const int32_t _pair[2] = {{(int32_t)((_k - _state.first + _size) % _size), _state.second[_k][_s]}};
+                    _out.write(reinterpret_cast<const char*>(_pair), sizeof(_pair));
+                }}
+        }}
     }}
     """)
 
