@@ -23,6 +23,8 @@ import ctypes.util
 
 import numpy as np
 
+from . import standalone
+
 #: Length of the mersenne twister key.
 MT_KEYS = 624
 KINDS = ("rand", "randn")
@@ -43,10 +45,9 @@ def block_size() -> int | None:
 
 
 def _device():
-    from brian2.devices.device import RuntimeDevice, get_device
+    from brian2.devices.device import get_device
 
-    device = get_device()
-    return device if isinstance(device, RuntimeDevice) else None
+    return None if standalone.active() else get_device()
 
 
 def readable() -> bool:
