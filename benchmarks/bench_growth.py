@@ -18,9 +18,11 @@ measured steps alternate (floor, ours, floor, ours, ...) and the medians are kep
   the way a user does (``connect(p=...)``, values from expressions). Floor for
   writing: plain h5py writing ``i``, ``j``, ``w`` and ``delay``, fsync included; for
   reading: plain h5py reading our file's synapse arrays in a fresh process (a fresh
-  process pays for touching new memory, ~2 s/GB on the standard machine, as ``from_nwb``
-  does). ``from_nwb`` runs in a fresh process and is compared with the original
-  construction on the same target.
+  process), and the same read into zero-filled arrays, which is what a rebuild must
+  do: Brian2 allocates its arrays with ``np.zeros``, and on the standard machine the
+  first write to such fresh pages costs ~1-2 s/GB, while numpy's own ``np.empty``
+  arrays (what h5py reads into) get cheap huge pages. ``from_nwb``, the original
+  construction and both reads each run in a fresh process, interleaved.
 - **tiny**: the fixed cost of ``to_nwb`` on a 10-neuron network after imports.
 
 Peak memory is the resident memory above the start of the step, sampled every
@@ -149,7 +151,9 @@ import brian2nwb, h5py, numpy as np
 start = time.perf_counter()
 net = brian2nwb.from_nwb(sys.argv[1], state="final")
 assert len(net["synapses"]) > 0
-print(json.dumps({"from_nwb_s": time.perf_counter() - start}))
+import resource
+print(json.dumps({"from_nwb_s": time.perf_counter() - start,
+                  "from_nwb_max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3}))
 """
 
 #: The floor of a rebuild: a fresh process reading the same arrays (fresh memory costs the same there).
@@ -166,6 +170,25 @@ with h5py.File(sys.argv[1], "r") as file:
 print(json.dumps({"h5py_read_s": time.perf_counter() - start}))
 """
 
+#: The same read into zero-filled memory, as a rebuild must: Brian2 allocates its arrays with ``np.zeros``,
+#: whose pages the first write touches (numpy's own ``np.empty`` arrays get huge pages on Linux).
+READ_INTO_ZEROS = READ.replace("arrays[name] = node[()]",
+                               "arrays[name] = np.zeros(node.shape, node.dtype); node.read_direct(arrays[name])"
+                               ).replace("import h5py", "import h5py, numpy as np").replace("h5py_read_s",
+                                                                                           "h5py_read_into_zeros_s")
+
+#: The original construction, in a fresh process like the rebuild.
+CONSTRUCT = """
+import json, sys, time
+sys.path.insert(0, sys.argv[3])
+from brian2 import prefs
+prefs.codegen.target = sys.argv[2]
+from bench_growth import synapse_network
+start = time.perf_counter()
+net, synapses = synapse_network(int(sys.argv[1]))
+print(json.dumps({"construct_s": time.perf_counter() - start}))
+"""
+
 
 def in_fresh_process(script: str, *args: str) -> dict:
     result = subprocess.run([sys.executable, "-c", script, *args], check=True, capture_output=True, text=True)
@@ -179,9 +202,7 @@ def measure_synapses(n: int, repeats: int, folder: Path, target: str) -> dict:
     import brian2nwb
 
     prefs.codegen.target = target
-    start = time.perf_counter()
     net, synapses = synapse_network(n)
-    construct = time.perf_counter() - start
     arrays = {"i": np.asarray(synapses.i[:]), "j": np.asarray(synapses.j[:]), "w": np.asarray(synapses.w[:]),
               "delay": np.asarray(synapses.delay_[:])}
     data_bytes = sum(a.nbytes for a in arrays.values())
@@ -195,7 +216,7 @@ def measure_synapses(n: int, repeats: int, folder: Path, target: str) -> dict:
     def ours():
         brian2nwb.to_nwb(net, folder / "ours.nwb", compression=None, overwrite=True, subject=SUBJECT)
 
-    results = {"size": len(synapses), "construct_s": round(construct, 3), "data_mb": round(data_bytes / 1e6, 1)}
+    results = {"size": len(synapses), "data_mb": round(data_bytes / 1e6, 1)}
     results.update(repeated(repeats, {"floor": floor, "to_nwb": ours}))
     results["to_nwb_over_floor"] = round(results["to_nwb_s"] / results["floor_s"], 2)
     results["to_nwb_peak_ratio"] = round(results["to_nwb_peak_mb"] / results["data_mb"], 2)
@@ -208,14 +229,18 @@ def measure_synapses(n: int, repeats: int, folder: Path, target: str) -> dict:
     results["stored_over_data"] = round(stored[0] / data_bytes, 3)
     del net, synapses, arrays
     os.sync()  # the file on disk, so that its write-back does not slow the rebuilds down
-    rebuilds, reads = [], []
+    fresh: dict[str, list] = {}
     for _ in range(repeats):  # interleaved, each in a fresh process
-        rebuilds.append(in_fresh_process(REBUILD, str(folder / "ours.nwb"), target)["from_nwb_s"])
-        reads.append(in_fresh_process(READ, str(folder / "ours.nwb"))["h5py_read_s"])
-    results["from_nwb_s"] = round(statistics.median(rebuilds), 3)
-    results["h5py_read_s"] = round(statistics.median(reads), 3)
-    results["from_nwb_over_construct"] = round(results["from_nwb_s"] / construct, 2)
+        for script, args in ((CONSTRUCT, (str(n), target, str(Path(__file__).parent))),
+                             (REBUILD, (str(folder / "ours.nwb"), target)),
+                             (READ, (str(folder / "ours.nwb"),)), (READ_INTO_ZEROS, (str(folder / "ours.nwb"),))):
+            for key, value in in_fresh_process(script, *args).items():
+                fresh.setdefault(key, []).append(value)
+    results.update({key: round(statistics.median(values), 3) for key, values in fresh.items()})
+    results["runs"] = {key: [round(value, 3) for value in values] for key, values in fresh.items()}  # the spread
+    results["from_nwb_over_construct"] = round(results["from_nwb_s"] / results["construct_s"], 2)
     results["from_nwb_over_read"] = round(results["from_nwb_s"] / results["h5py_read_s"], 2)
+    results["from_nwb_over_read_into_zeros"] = round(results["from_nwb_s"] / results["h5py_read_into_zeros_s"], 2)
     return results
 
 
@@ -270,7 +295,7 @@ def exponent(rows: list[dict], key: str) -> float | None:
 
 
 def print_table(series: str, rows: list[dict], exponents: dict) -> None:
-    keys = [key for key in rows[0] if key != "size"]
+    keys = [key for key in rows[0] if key not in ("size", "runs")]
     print(f"\n{series}: " + ", ".join(f"{row['size']:.0e}" for row in rows))
     print("| measure | " + " | ".join(f"{row['size']:.0e}" for row in rows) + " | growth exponent |")
     print("|---|" + "---|" * (len(rows) + 1))

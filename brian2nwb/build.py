@@ -16,6 +16,7 @@ from brian2.units.fundamentalunits import get_or_create_dimension
 from brian2.core.variables import DynamicArrayVariable
 
 from . import standalone
+from .stored import StoredColumn
 
 
 @dataclass
@@ -119,11 +120,14 @@ def _link(group, row: dict, tables: dict, context: BuildContext) -> None:
 
 
 def apply_state(obj, per_element: dict, shared: dict) -> None:
-    """Set ``obj``'s variables to stored values (raw SI, exactly as stored)."""
+    """Set ``obj``'s variables to stored values (raw SI, exactly as stored); columns still in the file
+    (`stored.StoredColumn`) are read straight into Brian2's arrays."""
     for name, values in list(per_element.items()) + list(shared.items()):
         variable = obj.variables[name]
-        values = np.asarray(values)
         sized = not (standalone.active() and isinstance(variable, DynamicArrayVariable))  # known after the run
-        if sized and values.size != variable.size:
-            raise ValueError(f"'{obj.name}.{name}' has {variable.size} values; the file holds {values.size}.")
-        variable.set_value(values.astype(variable.dtype, copy=False))
+        if sized and np.size(values) != variable.size:
+            raise ValueError(f"'{obj.name}.{name}' has {variable.size} values; the file holds {np.size(values)}.")
+        if isinstance(values, StoredColumn) and not standalone.active():
+            values.read_into(variable.get_value())
+        else:
+            variable.set_value(np.asarray(values).astype(variable.dtype, copy=False))

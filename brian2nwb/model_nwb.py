@@ -25,6 +25,7 @@ from .errors import InvalidFileError
 from .describe import ObjectDescription, Table
 from .extension import NAMESPACE, TYPE_MAP, QuantityData, nwb_class
 from .quantities import dimensions_of, si_unit_name
+from .stored import stored_column
 from .table_docs import NETWORK_TABLES, TableDoc, find, variable_doc
 
 #: Attributes every container has that are not part of a description.
@@ -85,14 +86,19 @@ def _plain_array(values) -> np.ndarray:
 MAX_NETWORK_TABLE_ROWS = 10_000_000
 #: Columns that hold a row of values per row (a random generator's keys, SI dimensions, blocks of numbers).
 TWO_DIMENSIONAL = {"mt_keys", "dimensions", "values"}
+#: Object tables whose large columns are read straight into Brian2's arrays when a network is rebuilt
+#: (`brian2nwb.build.apply_state`, the Synapses build), not into arrays of their own first.
+DIRECT_TABLES = {"final_state", "initial_state", "connectivity"}
 #: Most rows any table may have (Brian2 indexes elements with 32-bit integers).
 MAX_TABLE_ROWS = 2**31 - 1
 
 
-def table_from_nwb(table, max_rows: int = MAX_TABLE_ROWS) -> Table:
+def table_from_nwb(table, max_rows: int = MAX_TABLE_ROWS, direct: bool = False) -> Table:
     """Column arrays of a `Brian2Table`, in its ``colnames`` order; QuantityData columns become Quantities.
 
     The columns' shapes are checked (equal lengths, at most ``max_rows``, 1-D or 2-D) before any is read.
+    With ``direct``, large numeric HDF5 columns are left in the file as `stored.StoredColumn` (their SI
+    values, no unit), to be read straight into Brian2's arrays.
     """
     names = [str(name) for name in np.atleast_1d(table.colnames)]
     if set(names) != set(table.vector_datas) or len(names) != len(set(names)):
@@ -106,14 +112,21 @@ def table_from_nwb(table, max_rows: int = MAX_TABLE_ROWS) -> Table:
     result = {}
     for name in names:
         column = table.vector_datas[name]
+        data = stored_column(column.data) if direct else None
+        if data is not None:
+            result[_column_name(column.name)] = data
+            continue
         data = np.asarray(column.data[:])
         if data.dtype == object:
             data = np.asarray([v.decode() if isinstance(v, bytes) else v for v in data], dtype=object)
         if getattr(column, "dimensions", None) is not None:  # QuantityData
             data = Quantity(data, dim=get_or_create_dimension(np.asarray(column.dimensions, dtype=float)))
-        name = column.name
-        result[name[:-1] if name.endswith("_") and name[:-1] in RESERVED_COLUMNS else name] = data
+        result[_column_name(column.name)] = data
     return result
+
+
+def _column_name(name: str) -> str:
+    return name[:-1] if name.endswith("_") and name[:-1] in RESERVED_COLUMNS else name
 
 
 def _nwb_attrs(attrs: dict) -> dict:
@@ -164,7 +177,8 @@ def object_from_nwb(container, kinds_by_type: dict) -> ObjectDescription:
         value = getattr(container, name, None)
         if value is not None:
             attrs[name] = value.item() if isinstance(value, np.generic) else value
-    tables = {name: table_from_nwb(table) for name, table in container.brian2_tables.items()}
+    tables = {name: table_from_nwb(table, direct=name in DIRECT_TABLES)
+              for name, table in container.brian2_tables.items()}
     kind = kinds_by_type[nwb_type]
     if kind.from_nwb is not None:
         kind.from_nwb(container, attrs, tables)

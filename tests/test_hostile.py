@@ -266,3 +266,49 @@ def test_untampered_file_rebuilds(valid_file):
     net = brian2nwb.from_nwb(valid_file)
     net.run_recorded()
     assert len(net["spikes"].t) > 0
+
+
+#: Large columns are read straight into Brian2's arrays and checked there (`brian2nwb.stored`); with every
+#: column "large" the small valid file takes that path. Each case must still be refused before anything runs.
+DIRECT = {
+    "synapse index out of range": ATTACKS["synapse index out of range"],
+    "negative synapse source": INVALID["negative synapse source"],
+    "int64 target that wraps to a valid int32": lambda f: _replace(
+        f, f"{OBJECTS}/synapses/connectivity/j", np.asarray(f[f"{OBJECTS}/synapses/connectivity/j"][:],
+                                                            dtype=np.int64) + 2**32),
+    "negative per-synapse delay": lambda f: _add_delays(f, -1e-3),
+    "NaN per-synapse delay": lambda f: _add_delays(f, np.nan),
+}
+
+
+def _add_delays(file, bad: float) -> None:
+    """Per-synapse delays of the 'pre' pathway, one of them ``bad``."""
+    delays = np.full(_rows(file, "synapses"), 1e-3)
+    delays[-1] = bad
+    _add_column(file, f"{OBJECTS}/synapses/connectivity", "delay_pre", delays)
+    file[f"{OBJECTS}/synapses/pathways/per_synapse_delay"][0] = True
+
+
+@pytest.mark.parametrize("attack", sorted(DIRECT))
+def test_columns_read_into_brian2_are_checked_there(valid_file, tmp_path, attack, monkeypatch):
+    from brian2nwb import stored
+
+    monkeypatch.setattr(stored, "DIRECT_MIN_ROWS", 1)
+    path = tampered(valid_file, tmp_path, DIRECT[attack])
+    with pytest.raises(InvalidFileError) as error:
+        brian2nwb.from_nwb(path).run_recorded()
+    print(attack, "->", error.value)
+    assert "synapse" in str(error.value) or "delay" in str(error.value)
+
+
+def test_untampered_file_rebuilds_from_columns_read_into_brian2(valid_file, monkeypatch):
+    from brian2nwb import stored
+
+    monkeypatch.setattr(stored, "DIRECT_MIN_ROWS", 1)
+    reference = brian2nwb.from_nwb(valid_file)
+    reference.run_recorded()
+    monkeypatch.setattr(stored, "DIRECT_MIN_ROWS", 1 << 16)
+    net = brian2nwb.from_nwb(valid_file)
+    net.run_recorded()
+    np.testing.assert_array_equal(reference["spikes"].t_[:], net["spikes"].t_[:])
+    np.testing.assert_array_equal(reference["trace"].v[:], net["trace"].v[:])

@@ -214,12 +214,17 @@ def test_variables_named_like_table_fields_round_trip(tmp_path):
     np.testing.assert_array_equal(rebuilt["spikes"].t_[:], net["spikes"].t_[:])
 
 
-@pytest.mark.parametrize("target", ["numpy", "cython"])
-def test_synapses_between_subgroups_are_rebuilt_exactly(tmp_path, target):
-    """Synapses from a subgroup to a subgroup, several per pair (a multisynaptic index): the rebuilt
-    connectivity arrays, per-neuron counts and synapse numbers are Brian2's own."""
+@pytest.mark.parametrize("target, direct", [("numpy", False), ("numpy", True), ("cython", True)])
+def test_synapses_between_subgroups_are_rebuilt_exactly(tmp_path, target, direct, monkeypatch):
+    """Synapses from a subgroup to a subgroup, several per pair (a multisynaptic index), per-synapse delays:
+    the rebuilt connectivity arrays, per-neuron counts and synapse numbers are Brian2's own - also when the
+    large columns are read straight into Brian2's arrays (``direct``: every column counts as large)."""
     from brian2 import Network, NeuronGroup, Synapses, prefs, start_scope
 
+    from brian2nwb import stored
+
+    if direct:
+        monkeypatch.setattr(stored, "DIRECT_MIN_ROWS", 1)
     start_scope()
     prefs.codegen.target = target
     group = NeuronGroup(20, "v : 1", threshold="v > 1", reset="v = 0", name="group")
@@ -227,12 +232,19 @@ def test_synapses_between_subgroups_are_rebuilt_exactly(tmp_path, target):
                         name="synapses")
     synapses.connect(p=0.5, n=2)
     synapses.w = "rand()"
+    synapses.delay = "rand() * ms"
     net = Network(group, synapses)
     brian2nwb.snapshot(net)
     net.run(0 * ms)
     path = brian2nwb.to_nwb(net, tmp_path / "subgroups.nwb", subject=SUBJECT)
+    model = brian2nwb.reader._read(path, [])[0]
+    tables = next(d.tables for d in model.objects if d.name == "synapses")
+    left_in_file = [type(tables[table][column]) is stored.StoredColumn
+                    for table, column in (("connectivity", "i"), ("connectivity", "delay_pre"), ("final_state", "w"))]
+    assert left_in_file == [direct] * 3
     rebuilt_net = brian2nwb.from_nwb(path)
     rebuilt = rebuilt_net["synapses"]
+    np.testing.assert_array_equal(rebuilt.delay_[:], synapses.delay_[:])
     for name in ("_synaptic_pre", "_synaptic_post", "N_incoming", "N_outgoing", "k", "w"):
         np.testing.assert_array_equal(rebuilt.variables[name].get_value(), synapses.variables[name].get_value(),
                                       err_msg=name)

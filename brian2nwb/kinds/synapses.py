@@ -14,6 +14,7 @@ from .. import standalone
 from ..kind import CONNECTIONS, Kind
 from ..safety import MAX_SIZE, UnsafeModelError, check_name, check_time, rerender, sizes_of
 from ..spec_types import model_type, text_attribute
+from ..stored import StoredColumn, place
 from ..table_docs import TableDoc
 
 
@@ -140,21 +141,35 @@ def standalone_end(synapses) -> None:
         standalone.record_in_flight(pathway)
 
 
-def connect_arrays(synapses: Synapses, i: np.ndarray, j: np.ndarray) -> None:
+def connect_arrays(synapses: Synapses, i, j) -> None:
     """``synapses.connect(i=i, j=j)`` on the runtime device, done the way Brian2's own ``restore()`` sets
     arrays: what its ``synapses_create_array`` template does, without generating and running code for it or
     copying and repeating the index arrays (2-3x faster at 10^7 synapses, ``benchmarks/bench_growth.py``).
-    ``i`` and ``j`` are int32 indices into the source and target (checked against their sizes before)."""
+    ``i`` and ``j`` are indices into the source and target, checked by `check`, or columns still in the
+    file, read straight into Brian2's arrays and checked there (`_placed_and_checked`)."""
     synapses._connect_called = True
     pre, post = synapses.variables["_synaptic_pre"], synapses.variables["_synaptic_post"]
     for variable, indices, group in ((pre, i, synapses.source), (post, j, synapses.target)):
         variable.resize(len(indices))
         values = variable.get_value()
-        values[:] = indices
+        place(indices, values)
+        if _placed_and_checked(indices) and _outside(values, len(group)):
+            raise UnsafeModelError(f"'{synapses.name}': synapse indices outside the {len(group)} neurons of "
+                                   f"'{group.name}'.")
         if "_offset" in group.variables:  # a subgroup: Brian2 keeps indices into the whole group
             values += np.int32(group.variables["_offset"].get_value())
     synapses._resize(len(i))
     _count_synapses(synapses)
+
+
+def _placed_and_checked(indices) -> bool:
+    """Whether synapse ends are read straight into Brian2's int32 array and checked there (not by `check`):
+    columns still in the file whose type converts to int32 without wrapping around."""
+    return isinstance(indices, StoredColumn) and indices.dtype.kind in "iu" and indices.dtype.itemsize <= 4
+
+
+def _outside(indices: np.ndarray, size: int) -> bool:
+    return bool(len(indices)) and (indices.min() < 0 or indices.max() >= size)
 
 
 def _count_synapses(synapses: Synapses) -> None:
@@ -206,16 +221,27 @@ def build(description: ObjectDescription, context: BuildContext) -> Synapses:
         clock=context.clock(attrs.get("clock")), dtype=dtype_argument(tables), name=description.name, **kwargs,
     )
     connectivity = tables.get("connectivity", {})
-    i = np.asarray(connectivity.get("i", np.zeros(0, dtype=np.int64)), dtype=np.int32)
-    j = np.asarray(connectivity.get("j", np.zeros(0, dtype=np.int64)), dtype=np.int32)
+    i, j = (connectivity.get(end, np.zeros(0, dtype=np.int32)) for end in ("i", "j"))
     if standalone.active() or not len(i):
-        synapses.connect(i=i, j=j)
+        for indices, group in ((i, synapses.source), (j, synapses.target)):
+            if _placed_and_checked(indices) and _outside(np.asarray(indices), len(group)):
+                raise UnsafeModelError(f"'{synapses.name}': synapse indices outside the neurons of '{group.name}'.")
+        synapses.connect(i=np.asarray(i, dtype=np.int32), j=np.asarray(j, dtype=np.int32))
     else:
-        connect_arrays(synapses, i, j)
+        connect_arrays(synapses, i if _placed_and_checked(i) else np.asarray(i, dtype=np.int32),
+                       j if _placed_and_checked(j) else np.asarray(j, dtype=np.int32))
     for pathway in pathways:
         column = connectivity.get(f"delay_{pathway['pathway']}")
-        if column is not None:
-            getattr(synapses, pathway["pathway"]).variables["delay"].set_value(np.asarray(column))
+        if column is None:
+            continue
+        variable = getattr(synapses, pathway["pathway"]).variables["delay"]
+        if standalone.active():
+            variable.set_value(np.asarray(column))
+        else:
+            place(column, variable.get_value())
+        if isinstance(column, StoredColumn) and _bad_delays(variable.get_value()):
+            raise UnsafeModelError(f"'{synapses.name}': the delays of pathway '{pathway['pathway']}' must be finite "
+                                   "and not negative.")
     build_group_parts(synapses, tables, context)
     return synapses
 
@@ -239,13 +265,13 @@ def check(description: ObjectDescription, model, checker) -> None:
     connectivity = tables.get("connectivity", {})
     if not connectivity:
         return
-    i, j = np.asarray(connectivity.get("i", [])), np.asarray(connectivity.get("j", []))
+    i, j = connectivity.get("i", np.zeros(0)), connectivity.get("j", np.zeros(0))  # read where placed (build)
     if len(i) != len(j) or len(i) > MAX_SIZE:
         raise UnsafeModelError(f"{what}: connectivity i and j differ in length or are too long.")
     sizes = sizes_of(model)
     for index, end in ((i, attrs.get("source")), (j, attrs.get("target"))):
         limit = sizes.get(end)
-        if len(index) and limit is not None and (index.min() < 0 or index.max() >= limit):
+        if limit is not None and not _placed_and_checked(index) and _outside(np.asarray(index), limit):
             raise UnsafeModelError(f"{what}: synapse indices outside the {limit} neurons of '{end}'.")
     flying = tables.get("in_flight", {})
     steps, targets = np.asarray(flying.get("steps", [])), np.asarray(flying.get("synapse", []))
@@ -257,12 +283,16 @@ def check(description: ObjectDescription, model, checker) -> None:
                                f"memory) and 0 to {MAX_QUEUE_STEPS} time steps.")
     known = {"i", "j"} | {f"delay_{name}" for name in pathways.get("pathway", [])}
     for column, values in connectivity.items():
-        values = np.asarray(values)
         if column not in known or len(values) != len(i):
             raise UnsafeModelError(f"{what}: the connectivity column {column!r} is not i, j or a pathway's delays "
                                    f"('delay_<pathway>'), or its length is not that of i.")
-        if column.startswith("delay_") and len(values) and not (np.all(np.isfinite(values)) and values.min() >= 0):
+        if column.startswith("delay_") and not isinstance(values, StoredColumn) and _bad_delays(np.asarray(values)):
             raise UnsafeModelError(f"{what}: the delays {column!r} must be finite and not negative.")
+
+
+def _bad_delays(delays: np.ndarray) -> bool:
+    """Whether any delay is negative, infinite or NaN (``min`` and ``max`` pass NaN on: two passes, no copy)."""
+    return bool(len(delays)) and not (delays.min() >= 0 and np.isfinite(delays.max()))
 
 
 TABLE_DOCS = {
