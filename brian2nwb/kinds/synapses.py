@@ -223,10 +223,14 @@ def build(description: ObjectDescription, context: BuildContext) -> Synapses:
     connectivity = tables.get("connectivity", {})
     i, j = (connectivity.get(end, np.zeros(0, dtype=np.int32)) for end in ("i", "j"))
     if standalone.active() or not len(i):
+        ends = []
         for indices, group in ((i, synapses.source), (j, synapses.target)):
-            if _placed_and_checked(indices) and _outside(np.asarray(indices), len(group)):
-                raise UnsafeModelError(f"'{synapses.name}': synapse indices outside the neurons of '{group.name}'.")
-        synapses.connect(i=np.asarray(i, dtype=np.int32), j=np.asarray(j, dtype=np.int32))
+            values = np.asarray(indices)  # read once
+            if _placed_and_checked(indices) and _outside(values, len(group)):
+                raise UnsafeModelError(f"'{synapses.name}': synapse indices outside the {len(group)} neurons of "
+                                       f"'{group.name}'.")
+            ends.append(values.astype(np.int32, copy=False))
+        synapses.connect(i=ends[0], j=ends[1])
     else:
         connect_arrays(synapses, i if _placed_and_checked(i) else np.asarray(i, dtype=np.int32),
                        j if _placed_and_checked(j) else np.asarray(j, dtype=np.int32))
@@ -235,11 +239,12 @@ def build(description: ObjectDescription, context: BuildContext) -> Synapses:
         if column is None:
             continue
         variable = getattr(synapses, pathway["pathway"]).variables["delay"]
+        values = np.asarray(column) if standalone.active() else variable.get_value()  # (a program's: after its run)
         if standalone.active():
-            variable.set_value(np.asarray(column))
+            variable.set_value(values)
         else:
-            place(column, variable.get_value())
-        if isinstance(column, StoredColumn) and _bad_delays(variable.get_value()):
+            place(column, values)
+        if isinstance(column, StoredColumn) and _bad_delays(values):
             raise UnsafeModelError(f"'{synapses.name}': the delays of pathway '{pathway['pathway']}' must be finite "
                                    "and not negative.")
     build_group_parts(synapses, tables, context)
