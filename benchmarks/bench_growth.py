@@ -157,26 +157,24 @@ assert len(net["synapses"]) > 0
 print(json.dumps({"from_nwb_s": time.perf_counter() - start, "from_nwb_peak_mb": status("VmHWM") - before}))
 """
 
-#: The floor of a rebuild: a fresh process reading the same arrays (fresh memory costs the same there).
+#: The floors of a rebuild: a fresh process reading the same arrays, into arrays numpy allocates (``node[()]``:
+#: ``np.empty``, which Linux backs with huge pages) or into zero-filled ones as Brian2 allocates its own
+#: (``np.zeros``: the first write touches every page).
 READ = """
 import json, sys, time
-import h5py
+import h5py, numpy as np
 start = time.perf_counter()
 with h5py.File(sys.argv[1], "r") as file:
-    arrays = {}
+    arrays = {{}}
     def visit(name, node):
         if isinstance(node, h5py.Dataset) and "objects/synapses/" in name:
-            arrays[name] = node[()]
+            {read}
     file.visititems(visit)
-print(json.dumps({"h5py_read_s": time.perf_counter() - start}))
+print(json.dumps({{"{key}": time.perf_counter() - start}}))
 """
-
-#: The same read into zero-filled memory, as a rebuild must: Brian2 allocates its arrays with ``np.zeros``,
-#: whose pages the first write touches (numpy's own ``np.empty`` arrays get huge pages on Linux).
-READ_INTO_ZEROS = READ.replace("arrays[name] = node[()]",
-                               "arrays[name] = np.zeros(node.shape, node.dtype); node.read_direct(arrays[name])"
-                               ).replace("import h5py", "import h5py, numpy as np").replace("h5py_read_s",
-                                                                                           "h5py_read_into_zeros_s")
+READ_PLAIN = READ.format(read="arrays[name] = node[()]", key="h5py_read_s")
+READ_INTO_ZEROS = READ.format(read="arrays[name] = np.zeros(node.shape, node.dtype); node.read_direct(arrays[name])",
+                              key="h5py_read_into_zeros_s")
 
 #: The original construction, in a fresh process like the rebuild.
 CONSTRUCT = """
@@ -234,7 +232,7 @@ def measure_synapses(n: int, repeats: int, folder: Path, target: str) -> dict:
     for _ in range(repeats):  # interleaved, each in a fresh process
         for script, args in ((CONSTRUCT, (str(n), target, str(Path(__file__).parent))),
                              (REBUILD, (str(folder / "ours.nwb"), target)),
-                             (READ, (str(folder / "ours.nwb"),)), (READ_INTO_ZEROS, (str(folder / "ours.nwb"),))):
+                             (READ_PLAIN, (str(folder / "ours.nwb"),)), (READ_INTO_ZEROS, (str(folder / "ours.nwb"),))):
             for key, value in in_fresh_process(script, *args).items():
                 fresh.setdefault(key, []).append(value)
     results.update({key: round(statistics.median(values), 3) for key, values in fresh.items()})

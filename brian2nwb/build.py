@@ -120,14 +120,22 @@ def _link(group, row: dict, tables: dict, context: BuildContext) -> None:
 
 
 def apply_state(obj, per_element: dict, shared: dict) -> None:
-    """Set ``obj``'s variables to stored values (raw SI, exactly as stored); columns still in the file
-    (`stored.StoredColumn`) are read straight into Brian2's arrays."""
+    """Set ``obj``'s variables to stored values (raw SI, exactly as stored)."""
     for name, values in list(per_element.items()) + list(shared.items()):
         variable = obj.variables[name]
         sized = not (standalone.active() and isinstance(variable, DynamicArrayVariable))  # known after the run
         if sized and np.size(values) != variable.size:
             raise ValueError(f"'{obj.name}.{name}' has {variable.size} values; the file holds {np.size(values)}.")
-        if isinstance(values, StoredColumn) and not standalone.active():
-            values.read_into(variable.get_value())
-        else:
-            variable.set_value(np.asarray(values).astype(variable.dtype, copy=False))
+        set_values(variable, values)
+
+
+def set_values(variable, values) -> np.ndarray:
+    """``variable.set_value(values)``; a column still in the file (`stored.StoredColumn`) is read straight
+    into Brian2's array. Returns the values as placed, for checks (on standalone: as read, since a program's
+    arrays can be read only after its run)."""
+    if isinstance(values, StoredColumn) and not standalone.active():
+        values.read_into(variable.get_value())
+        return variable.get_value()
+    values = np.asarray(values).astype(variable.dtype, copy=False)
+    variable.set_value(values)
+    return values

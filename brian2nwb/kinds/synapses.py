@@ -7,7 +7,7 @@ import numpy as np
 from brian2 import Quantity, Synapses, second
 from brian2.equations.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Expression, SingleEquation
 
-from ..build import BuildContext, build_group_parts, dtype_argument, method_argument, rows
+from ..build import BuildContext, build_group_parts, dtype_argument, method_argument, rows, set_values
 from ..describe import ObjectDescription, constant_over_dt_expressions, group_tables, method_used, var_type
 from ..equations import equations_text
 from .. import standalone
@@ -153,9 +153,8 @@ def connect_arrays(synapses: Synapses, i, j) -> None:
         variable.resize(len(indices))
         values = variable.get_value()
         place(indices, values)
-        if _placed_and_checked(indices) and _outside(values, len(group)):
-            raise UnsafeModelError(f"'{synapses.name}': synapse indices outside the {len(group)} neurons of "
-                                   f"'{group.name}'.")
+        if _placed_and_checked(indices):
+            _check_ends(values, len(group), f"'{synapses.name}'", group.name)
         if "_offset" in group.variables:  # a subgroup: Brian2 keeps indices into the whole group
             values += np.int32(group.variables["_offset"].get_value())
     synapses._resize(len(i))
@@ -168,8 +167,10 @@ def _placed_and_checked(indices) -> bool:
     return isinstance(indices, StoredColumn) and indices.dtype.kind in "iu" and indices.dtype.itemsize <= 4
 
 
-def _outside(indices: np.ndarray, size: int) -> bool:
-    return bool(len(indices)) and (indices.min() < 0 or indices.max() >= size)
+def _check_ends(indices: np.ndarray, size: int, what: str, group: str) -> None:
+    """Synapse ends must be neurons of their group (0 to ``size - 1``)."""
+    if len(indices) and (indices.min() < 0 or indices.max() >= size):
+        raise UnsafeModelError(f"{what}: synapse indices outside the {size} neurons of '{group}'.")
 
 
 def _count_synapses(synapses: Synapses) -> None:
@@ -226,9 +227,8 @@ def build(description: ObjectDescription, context: BuildContext) -> Synapses:
         ends = []
         for indices, group in ((i, synapses.source), (j, synapses.target)):
             values = np.asarray(indices)  # read once
-            if _placed_and_checked(indices) and _outside(values, len(group)):
-                raise UnsafeModelError(f"'{synapses.name}': synapse indices outside the {len(group)} neurons of "
-                                       f"'{group.name}'.")
+            if _placed_and_checked(indices):
+                _check_ends(values, len(group), f"'{synapses.name}'", group.name)
             ends.append(values.astype(np.int32, copy=False))
         synapses.connect(i=ends[0], j=ends[1])
     else:
@@ -238,13 +238,8 @@ def build(description: ObjectDescription, context: BuildContext) -> Synapses:
         column = connectivity.get(f"delay_{pathway['pathway']}")
         if column is None:
             continue
-        variable = getattr(synapses, pathway["pathway"]).variables["delay"]
-        values = np.asarray(column) if standalone.active() else variable.get_value()  # (a program's: after its run)
-        if standalone.active():
-            variable.set_value(values)
-        else:
-            place(column, values)
-        if isinstance(column, StoredColumn) and _bad_delays(values):
+        placed = set_values(getattr(synapses, pathway["pathway"]).variables["delay"], column)
+        if isinstance(column, StoredColumn) and _bad_delays(placed):  # (others: by `check`)
             raise UnsafeModelError(f"'{synapses.name}': the delays of pathway '{pathway['pathway']}' must be finite "
                                    "and not negative.")
     build_group_parts(synapses, tables, context)
@@ -276,8 +271,8 @@ def check(description: ObjectDescription, model, checker) -> None:
     sizes = sizes_of(model)
     for index, end in ((i, attrs.get("source")), (j, attrs.get("target"))):
         limit = sizes.get(end)
-        if limit is not None and not _placed_and_checked(index) and _outside(np.asarray(index), limit):
-            raise UnsafeModelError(f"{what}: synapse indices outside the {limit} neurons of '{end}'.")
+        if limit is not None and not _placed_and_checked(index):
+            _check_ends(np.asarray(index), limit, what, end)
     flying = tables.get("in_flight", {})
     steps, targets = np.asarray(flying.get("steps", [])), np.asarray(flying.get("synapse", []))
     if len(targets) and (not set(map(str, flying.get("pathway", []))) <= set(map(str, pathways.get("pathway", [])))
