@@ -103,21 +103,31 @@ def _with_unit(values: np.ndarray, dim):
 
 
 def method_used(state_updater) -> str:
-    """The integration method Brian2 chose for ``state_updater``, by its registered name."""
+    """The integration method Brian2 chose for ``state_updater``, by its registered name (``method=`` may be
+    a name, a list of candidates, or one of Brian2's state updater objects such as ``euler``)."""
     choice = state_updater.method_choice
     if isinstance(choice, str):
         return choice
+    if callable(choice):
+        return _registered_name(choice)
     codeobj = getattr(state_updater, "codeobj", None)
     equations = state_updater.group.equations
     if codeobj is not None and len(equations.diff_eq_names) > 0:
         try:
-            method = StateUpdateMethod.determine_stateupdater(equations, codeobj.variables, choice)
-            for name, registered in StateUpdateMethod.stateupdaters.items():
-                if registered is method:
-                    return name
+            return _registered_name(StateUpdateMethod.determine_stateupdater(equations, codeobj.variables, choice))
         except Exception:  # noqa: BLE001 - fall back to Brian2's own choice at rebuild
             pass
-    return ", ".join(choice)
+    return ", ".join(one if isinstance(one, str) else _registered_name(one) for one in choice)
+
+
+def _registered_name(method) -> str:
+    """The name Brian2 registered a state updater object under."""
+    for name, registered in StateUpdateMethod.stateupdaters.items():
+        if registered is method:
+            return name
+    raise NotImplementedError(f"its integration method {getattr(method, '__name__', method)!r} is not one of "
+                              f"Brian2's registered methods ({', '.join(StateUpdateMethod.stateupdaters)}); "
+                              "register it with StateUpdateMethod.register(name, method) and rebuild with it there")
 
 
 def constant_over_dt_expressions(group) -> dict[str, str]:
@@ -147,18 +157,24 @@ def external_identifiers(view: NetworkView) -> dict:
     """Identifiers the generated code resolved outside its own group, per code object.
 
     Returns ``{(scope, identifier): value}`` where scope is the name of the group
-    whose explicit ``namespace`` held it, or ``"run"`` for the run's namespace (or
-    the caller's variables). Values are Constants (value, dimension, dtype) or
+    whose explicit ``namespace`` held it (the code's group, or the group a monitor
+    or synapse reads from), or ``"run"`` for the run's namespace (or the caller's
+    variables). Values are Constants (value, dimension, dtype) or
     TimedArrays; other functions are returned too, so that the caller can say
     they cannot be stored.
     """
     from brian2.core.namespace import DEFAULT_CONSTANTS, DEFAULT_FUNCTIONS, DEFAULT_UNITS
 
     found = {}
+    namespaces = {top.name: top.namespace for top in view.objects if getattr(top, "namespace", None)}
     for obj in view.all_objects():
+        group = getattr(obj, "group", None)
+        # Brian2 resolves an identifier in the namespace of the group whose code (or subexpression) uses it:
+        # the code's own group, or the group a monitor or synapse reads from
+        related = [_namespace_owner(group), _namespace_owner(obj)] + [getattr(group, end, None)
+                                                                       for end in ("source", "target")]
+        scopes = [other.name for other in related if getattr(other, "name", None) in namespaces]
         for codeobj in getattr(obj, "_code_objects", ()):
-            group = getattr(obj, "group", None)
-            group_namespace = getattr(group, "namespace", None) or {}
             internal = set(getattr(obj, "variables", None) or ()) | set(getattr(group, "variables", None) or ())
             for identifier, value in codeobj.variables.items():
                 if identifier in internal or identifier.startswith("_"):  # Brian2's own (e.g. Cython's _rand)
@@ -172,9 +188,17 @@ def external_identifiers(view: NetworkView) -> dict:
                         continue
                 else:
                     continue
-                scope = getattr(group, "name", "run") if identifier in group_namespace else "run"
+                scope = next((name for name in scopes if identifier in namespaces[name]), "run")
                 found[(scope, identifier)] = value
     return found
+
+
+def _namespace_owner(obj):
+    """The object whose ``namespace`` argument ``obj``'s namespace is: a monitor shares its source's."""
+    source = getattr(obj, "source", None)
+    if source is not None and getattr(obj, "namespace", None) is getattr(source, "namespace", False):
+        return source
+    return obj
 
 
 def _same_constant(default, constant: Constant) -> bool:
@@ -183,11 +207,13 @@ def _same_constant(default, constant: Constant) -> bool:
             and getattr(default, "dim", DIMENSIONLESS) is constant.dim)
 
 
-def namespace_table(identifiers: dict, run: int, timed_array_names: dict) -> Table:
+def namespace_table(identifiers: dict, run: int, references: dict) -> Table:
     """Rows of the namespace table for the resolved external identifiers of one run.
 
-    TimedArrays refer to their stimulus series by name; other functions cannot be
-    stored and are listed with kind ``function`` so that rebuilding can name them.
+    TimedArrays refer to their stimulus series and BinomialFunctions to their row
+    of the ``binomials`` table by name (``references``: name by ``id`` of the
+    object); other functions cannot be stored and are listed with kind
+    ``function`` so that rebuilding can name them.
     """
     rows = {"identifier": [], "scope": [], "run": [], "kind": [], "value": [], "dimensions": [], "dtype": [],
             "reference": []}
@@ -201,14 +227,17 @@ def namespace_table(identifiers: dict, run: int, timed_array_names: dict) -> Tab
             rows["dimensions"].append(np.asarray(value.dim._dims, dtype=np.float64))
             rows["dtype"].append(np.dtype(value.dtype).name)
             rows["reference"].append("")
+            continue
+        is_array = isinstance(value, TimedArray)
+        if is_array:
+            rows["kind"].append("timed_array")
         else:
-            is_array = isinstance(value, TimedArray)
-            rows["kind"].append("timed_array" if is_array else "function")
-            rows["value"].append(float(value.dt) if is_array else np.nan)  # the exact dt of a TimedArray
-            rows["dimensions"].append(np.zeros(7))
-            rows["dtype"].append("")
-            rows["reference"].append(timed_array_names.get(id(value), "") if is_array else
-                                     getattr(value, "name", identifier) or identifier)
+            rows["kind"].append("binomial" if id(value) in references else "function")
+        rows["value"].append(float(value.dt) if is_array else np.nan)  # the exact dt of a TimedArray
+        rows["dimensions"].append(np.zeros(7))
+        rows["dtype"].append("")
+        rows["reference"].append(references.get(id(value), "") if is_array or id(value) in references else
+                                 getattr(value, "name", identifier) or identifier)
     rows["run"] = np.asarray(rows["run"], dtype=np.int64)
     rows["value"] = np.asarray(rows["value"], dtype=np.float64)
     rows["dimensions"] = np.asarray(rows["dimensions"], dtype=np.float64).reshape(-1, 7)

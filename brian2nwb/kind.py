@@ -36,7 +36,7 @@ class Kind:
         ``results(objects, nwbfile, storage, recording) -> list of left-out notes``:
         writes the results of all objects of this kind at once (several
         SpikeMonitors share one Units table); ``recording`` is the
-        `brian2nwb.recording.Recording` (when each object was observed).
+        `brian2nwb.timeline.Recording` (when each object was observed).
     nwb_type : str or None
         The ndx-brian2 type its description is stored as.
     specs : tuple
@@ -79,6 +79,20 @@ class Kind:
         ``standalone_end(obj) -> None``: on Brian2's C++ standalone device, makes the
         generated program save at its end what ``describe`` needs beyond variables
         (e.g. the spikes in flight); `snapshot` calls it before the first run.
+    settings : callable or None
+        ``settings(obj) -> {table name: table}``: what the user may replace between
+        runs besides variables (a SpikeGeneratorGroup's spikes and period); a change
+        is a ``configure`` step of the recording (`brian2nwb.timeline`).
+    configure : callable or None
+        ``configure(obj, tables)``: replaces them on a rebuilt object, as the user did.
+    start_with : callable or None
+        ``start_with(description, tables)``: makes a description (which holds the
+        values at the end) describe the object as it started, from the tables of its
+        first ``configure`` step; `from_nwb` builds from it to replay the recording.
+    sample_method : str or None
+        The method that makes a monitor record one sample outside a run
+        (``StateMonitor.record_single_timestep``); `snapshot` notes each call as a
+        ``sample`` step.
     """
 
     name: str
@@ -101,3 +115,7 @@ class Kind:
     unsupported: str | None = None
     continue_from: Callable | None = None
     standalone_end: Callable | None = None
+    settings: Callable | None = None
+    configure: Callable | None = None
+    start_with: Callable | None = None
+    sample_method: str | None = None

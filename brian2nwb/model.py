@@ -9,7 +9,7 @@ import numpy as np
 from brian2 import TimedArray
 from brian2.core.base import BrianObject
 
-from . import random_state, standalone
+from . import binomial, preferences, random_state, standalone, timeline
 from .describe import ObjectDescription, clocks_table, external_identifiers, namespace_table, schedule_table, \
     state_tables
 from .model_nwb import ModelDescription
@@ -81,18 +81,63 @@ def describe_model(view: NetworkView, recorder, net, timed_array_names: dict) ->
     schedule["active"] = np.asarray([active.get(name, flag) for name, flag in zip(schedule["object"],
                                                                                   schedule["active"])], dtype=bool)
     schedule["member"] = np.asarray([owner in members for owner in schedule["owner"]], dtype=bool)
-    tables = {"clocks": clocks_table(view), "schedule": schedule}
+    current_preferences = preferences.current()
+    tables = {"clocks": clocks_table(view), "schedule": schedule, "slots": {"slot": list(net.schedule)},
+              "preferences": {"preference": list(current_preferences), "value": list(current_preferences.values())}}
+    used = [run.identifiers for run in recorder.runs] if recorded else [external_identifiers(view)]
+    tables["binomials"], binomial_names = binomials_table(used)
+    references = {**timed_array_names, **binomial_names}
     if recorded:
-        tables.update(_recorded_tables(recorder, {d.name: d for d in descriptions}, timed_array_names))
+        tables.update(_recorded_tables(recorder, {d.name: d for d in descriptions}, references))
     else:
         tables["runs"] = {"start_time": np.zeros(1), "duration": np.asarray([view.t_end], dtype=np.float64),
                           "seed": np.full(1, -1, dtype=np.int64)}
-        tables["identifiers"] = namespace_table(external_identifiers(view), 0, timed_array_names)
+        tables["identifiers"] = namespace_table(used[0], 0, references)
         if initial_source == "none":
             left_out.append("the state at t=0 (no brian2nwb.snapshot() before the first run(), and no "
                             "Network.store() at t=0): from_nwb can only continue from the end, state='final'")
     left_out.extend(_functions_left_out(tables["identifiers"]))
+    for description in descriptions:
+        _keep_state_variables(description)
     return ModelDescription(objects=descriptions, tables=tables, attrs={"initial_state": initial_source}), left_out
+
+
+def binomials_table(identifier_sets: list[dict]) -> tuple[dict, dict]:
+    """The ``binomials`` table (function, n, p, approximate) of the BinomialFunctions the runs used, and
+    their names by ``id``."""
+    from brian2.input.binomial import BinomialFunction
+
+    table = {"function": [], "n": [], "p": [], "approximate": []}
+    names: dict[int, str] = {}
+    for identifiers in identifier_sets:
+        for value in identifiers.values():
+            if not isinstance(value, BinomialFunction) or id(value) in names:
+                continue
+            found = binomial.parameters(value)
+            if found is None:
+                continue  # stays a function the file cannot hold
+            names[id(value)] = f"binomial_{len(names)}"
+            table["function"].append(names[id(value)])
+            for column, parameter in zip(("n", "p", "approximate"), found):
+                table[column].append(parameter)
+    table["n"] = np.asarray(table["n"], dtype=np.int64)
+    table["p"] = np.asarray(table["p"], dtype=np.float64)
+    table["approximate"] = np.asarray(table["approximate"], dtype=bool)
+    return table, names
+
+
+def _keep_state_variables(description: ObjectDescription) -> None:
+    """State tables keep only the variables a reader accepts (`safety.state_variables`, the one definition):
+    Brian2's internal arrays of a kind (a SpikeGeneratorGroup's spike times, which have one value per
+    element when it has as many spikes as neurons) are stored in the kind's own tables."""
+    from .registry import BY_NAME
+    from .safety import is_state_table, state_variables
+
+    allowed = state_variables(description, BY_NAME[description.kind])
+    for name, table in description.tables.items():
+        if is_state_table(name):
+            for column in [column for column in table if column not in allowed]:
+                del table[column]
 
 
 def _functions_left_out(identifiers: dict) -> list[str]:
@@ -101,26 +146,17 @@ def _functions_left_out(identifiers: dict) -> list[str]:
             if kind == "function"]
 
 
-def _recorded_tables(recorder, by_name: dict, timed_array_names: dict) -> dict:
-    """runs, steps, identifiers and random states; the variables set at each step go to the objects'
-    ``step_<k>_state`` tables."""
+def _recorded_tables(recorder, by_name: dict, references: dict) -> dict:
+    """runs, steps, identifiers and random states; the values set at each step go to the objects'
+    ``step_<k>_<table>`` tables."""
     runs = recorder.runs
-    steps = {"action": [], "target": [], "run": []}
-    for k, step in enumerate(recorder.steps):
-        steps["action"].append(step.action)
-        steps["target"].append(step.target)
-        steps["run"].append(step.run)
-        if step.action == "set" and step.target in by_name:
-            per_element, shared = step.changes
-            by_name[step.target].tables[f"step_{k}_state"] = per_element
-            by_name[step.target].tables[f"step_{k}_shared_state"] = shared
-    steps["run"] = np.asarray(steps["run"], dtype=np.int64)
+    steps = timeline.encode(recorder.steps, by_name)
     tables = {
         "runs": {"start_time": np.asarray([r.start for r in runs], dtype=np.float64),
                  "duration": np.asarray([r.duration for r in runs], dtype=np.float64),
                  "seed": np.asarray([-1 if r.seed is None else r.seed for r in runs], dtype=np.int64)},
         "steps": steps,
-        "identifiers": _concatenate([namespace_table(run.identifiers, k, timed_array_names)
+        "identifiers": _concatenate([namespace_table(run.identifiers, k, references)
                                      for k, run in enumerate(runs)]),
     }
     end = None
@@ -163,12 +199,12 @@ def random_state_tables(runs, end: dict | None = None) -> dict:
     return tables
 
 
-def earlier_timed_arrays(recorder) -> dict:
-    """TimedArrays (by identifier) that recorded runs used."""
+def earlier_timed_arrays(recorder) -> list[tuple[str, TimedArray]]:
+    """(identifier, TimedArray) pairs the recorded runs used (a name rebound between runs gives several)."""
     if recorder is None:
-        return {}
-    return {identifier: value for run in recorder.runs for (_, identifier), value in run.identifiers.items()
-            if isinstance(value, TimedArray)}
+        return []
+    return [(identifier, value) for run in recorder.runs for (_, identifier), value in run.identifiers.items()
+            if isinstance(value, TimedArray)]
 
 
 def _concatenate(tables: list[dict]) -> dict:

@@ -105,17 +105,17 @@ def top_level_objects(objects) -> list:
     return sorted((obj for key, obj in found.items() if key not in parts), key=lambda o: o.name)
 
 
-def used_timed_arrays(view: NetworkView, earlier: dict | None = None) -> dict[str, TimedArray]:
+def used_timed_arrays(view: NetworkView, earlier: list | None = None) -> dict[str, TimedArray]:
     """The TimedArrays the network's generated code refers to, by file name.
 
-    ``earlier`` adds TimedArrays (by identifier) that earlier runs used. A
+    ``earlier`` adds (identifier, TimedArray) pairs that earlier runs used. A
     TimedArray is named after the identifier the model code uses for it; when
     one TimedArray is used under several identifiers, or one identifier names
     different TimedArrays, Brian2's own unique name is used instead.
     """
     identifiers: dict[int, set[str]] = {}
     arrays: dict[int, TimedArray] = {}
-    for identifier, value in (earlier or {}).items():  # used in earlier runs only
+    for identifier, value in earlier or ():  # used in earlier runs only
         arrays[id(value)] = value
         identifiers.setdefault(id(value), set()).add(identifier)
     for obj in view.all_objects():

@@ -18,8 +18,8 @@ from .metadata import Brian2NWBWarning
 from .model_nwb import ModelDescription, model_from_nwb
 from .network import walk
 from .progress import progress_bar
-from .rebuilt import RebuiltNetwork, recorded_runs, recorded_steps
-from .recording import Recording
+from . import preferences, timeline
+from .rebuilt import RebuiltNetwork, recorded_runs
 from .registry import BY_NAME, BY_NWB_TYPE
 from .safety import check_model
 from .untrusted import open_untrusted
@@ -82,7 +82,7 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
         extra = _replacements(model, dict(operations or {}), path)
         _warn_about_target(model)
         runs, group_namespaces, end_random_state = recorded_runs(model, timed_arrays, namespace, functions)
-        steps = recorded_steps(model, runs)
+        steps = timeline.decode(model)
         context = _context(model, group_namespaces, replayed)
     initial = model.attrs.get("initial_state", "none")
     if state == "initial" and initial == "none":
@@ -96,6 +96,8 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
                       "is unknown: the stochastic parts of the re-run will differ from the recording.",
                       Brian2NWBWarning, stacklevel=3)
     bar.update()
+    if state == "initial":
+        _start_with_first_settings(model, steps)
     for stage in sorted({BY_NAME[d.kind].stage for d in model.objects}):
         if stage == MONITORS:
             context.set_links()  # monitors may record linked variables
@@ -120,14 +122,17 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
             with _refused_by_brian2(description):
                 continue_from(context.objects[description.name], description, float(model.attrs["t_end"]))
     played = 0 if state == "initial" else len(steps)
-    members, active = Recording(model.tables).state_after(played)
+    members, active = timeline.Recording(model.tables).state_after(played)
     _apply_schedule(context, active)
     net = RebuiltNetwork(*(obj for name, obj in context.objects.items() if name in members), *extra,
                          recorded_runs=runs, recorded_steps=steps, group_namespaces=group_namespaces,
                          next_step=played, waiting={name: obj for name, obj in context.objects.items()
                                                     if name not in members},
                          name=model.attrs.get("network", "network"), end_random_state=end_random_state,
-                         runs_done=0 if state == "initial" else len(runs))
+                         runs_done=0 if state == "initial" else len(runs), clocks=context.clocks)
+    slots = model.tables.get("slots", {}).get("slot", [])
+    if len(slots):
+        net.schedule = [str(slot) for slot in slots]
     start = float(model.attrs["t_end"]) if state == "final" else runs[0].start if runs else 0.0
     if state == "final":
         net.fork_time = start  # snapshot() may record a continuation from here
@@ -137,6 +142,19 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
             standalone.set_time(net, start)
     bar.update()
     return net
+
+
+def _start_with_first_settings(model: ModelDescription, steps: list) -> None:
+    """Descriptions hold the values at the end; an object whose settings the user replaced during the
+    recording (a ``configure`` step) is built as it started, from its first such step."""
+    first = {}
+    for step in steps:
+        if step.action == "configure":
+            first.setdefault(step.target, step)
+    for description in model.objects:
+        kind = BY_NAME[description.kind]
+        if description.name in first and kind.start_with is not None:
+            kind.start_with(description, first[description.name].tables)
 
 
 def _build(kind, description, context):
@@ -235,6 +253,10 @@ def _warn_about_target(model: ModelDescription) -> None:
 
 
 def _context(model: ModelDescription, group_namespaces: dict, replayed: dict) -> BuildContext:
+    """What building needs; sets the preferences and ``defaultclock.dt`` the model was written with."""
+    prefs_table = model.tables.get("preferences", {})
+    for name, value in zip(prefs_table.get("preference", []), prefs_table.get("value", [])):
+        preferences.apply(str(name), str(value))
     clocks_table = model.tables.get("clocks", {})
     clocks = {}
     for name, dt in zip(clocks_table.get("clock", []), clocks_table.get("dt", [])):

@@ -1,9 +1,6 @@
-"""`RebuiltNetwork`: the network `from_nwb` returns, and the recorded sequence it replays.
-
-A recording is a sequence of steps (the ``steps`` table): runs, objects added
-or removed, objects or parts switched on or off, variables the user set, and
-states stored and restored. ``run_recorded()`` plays the steps not played yet,
-so a rebuilt network goes through exactly what the recorded one went through.
+"""`RebuiltNetwork`: the network `from_nwb` returns, which replays the recorded steps
+(`brian2nwb.timeline`): ``run_recorded()`` plays the steps not played yet, so a
+rebuilt network goes through exactly what the recorded one went through.
 """
 
 from __future__ import annotations
@@ -14,17 +11,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from brian2 import Network, TimedArray, defaultclock, second, seed
 
-from . import random_state
-from .build import apply_state, quantity, rows
+from . import binomial, random_state, standalone
+from .build import quantity, rows
 from .errors import InvalidFileError, describe_failure
 from .metadata import Brian2NWBWarning
 from .model_nwb import ModelDescription
 from .network import walk
+from .timeline import ACTIONS, Step
 from .safety import MAX_RECORDED_STEPS
-
-#: What a step may do.
-ACTIONS = ("run", "add", "remove", "activate", "deactivate", "set", "store", "restore")
-
 
 @dataclass
 class RecordedRun:
@@ -36,17 +30,6 @@ class RecordedRun:
     random_state: dict | None = None  # the random state at its start, when brian2nwb did not seed it
     namespace: dict = field(default_factory=dict)  # the run's namespace
     group_namespaces: dict = field(default_factory=dict)  # group name -> identifier -> value
-
-
-@dataclass
-class RecordedStep:
-    """One step of the recording (see `ACTIONS`): its target object, part or stored state, the run it
-    is, or the (per-element, shared) values it sets."""
-
-    action: str
-    target: str = ""
-    run: int = -1
-    changes: tuple | None = None
 
 
 class RebuiltNetwork(Network):
@@ -61,14 +44,14 @@ class RebuiltNetwork(Network):
     Attributes
     ----------
     recorded_runs : list of RecordedRun
-    recorded_steps : list of RecordedStep
+    recorded_steps : list of brian2nwb.timeline.Step
     next_step : int
         The first step ``run_recorded`` will play.
     """
 
-    def __init__(self, *objects, recorded_runs: list[RecordedRun], recorded_steps: list[RecordedStep],
+    def __init__(self, *objects, recorded_runs: list[RecordedRun], recorded_steps: list[Step],
                  group_namespaces: dict, next_step: int, waiting: dict, name: str = "network*",
-                 end_random_state: dict | None = None, runs_done: int = 0):
+                 end_random_state: dict | None = None, runs_done: int = 0, clocks: dict | None = None):
         super().__init__(*objects, name=name)
         #: Runs made so far, counting those of the recording this network continues.
         self.runs_done = runs_done
@@ -77,7 +60,10 @@ class RebuiltNetwork(Network):
         self.recorded_steps = recorded_steps
         self.next_step = next_step
         self._group_namespaces = group_namespaces
-        self._waiting = dict(waiting)  # objects built but not (yet) in the network, by name
+        #: Objects built but not (yet) in the network, by name.
+        self.waiting = dict(waiting)
+        self._clocks_by_name = dict(clocks or {})
+        self._report = None
         self._by_name = {part.name: part for obj in list(objects) + list(waiting.values()) for part in walk(obj)}
         #: The time a network rebuilt with ``state="final"`` starts at: `brian2nwb.snapshot` may record its
         #: continuation from there (a fork), as long as it has not run.
@@ -146,8 +132,9 @@ class RebuiltNetwork(Network):
         while self.next_step < len(self.recorded_steps):
             step = self.recorded_steps[self.next_step]
             self.next_step += 1
+            self._report = report
             try:
-                self._replay(step, report)
+                ACTIONS[step.action].replay(self, step)
             except (InvalidFileError, KeyboardInterrupt):
                 raise
             except Exception as error:  # noqa: BLE001 - Brian2 raises many types for a model it cannot run
@@ -156,6 +143,7 @@ class RebuiltNetwork(Network):
 
     def _check_length(self, max_steps: int | None) -> None:
         dts = [float(obj.clock.dt_) for obj in self.objects if getattr(obj, "clock", None) is not None]
+        dts += [float(step.value) for step in self.recorded_steps[self.next_step:] if step.action == "dt"]
         duration = sum(self.recorded_runs[step.run].duration for step in self.recorded_steps[self.next_step:]
                        if step.action == "run")
         steps = duration / min(dts, default=float(defaultclock.dt_))
@@ -164,33 +152,34 @@ class RebuiltNetwork(Network):
                                    f"run_recorded() simulates unless asked (max_steps={max_steps:g}); pass "
                                    "run_recorded(max_steps=None) if you trust the file.")
 
-    def _replay(self, step: RecordedStep, report) -> None:
-        target = step.target
-        if step.action == "run":
-            run = self.recorded_runs[step.run]
-            for group, values in run.group_namespaces.items():
-                self._group_namespaces.setdefault(group, {}).update(values)
-            self._randomness_of(step.run)
-            Network.run(self, run.duration * second, namespace=run.namespace, report=report, level=2)
-            self.runs_done = step.run + 1
-        elif step.action == "add":
-            self.add(self._waiting.pop(target))
-        elif step.action == "remove":
-            self.remove(self._by_name[target])
-        elif step.action in ("activate", "deactivate"):
-            self._by_name[target].active = step.action == "activate"
-        elif step.action == "set":
-            apply_state(self._by_name[target], *step.changes)
-        elif step.action == "store":
-            Network.store(self, name=target)
-        elif step.action == "restore":
-            Network.restore(self, name=target)
+    def part(self, name: str):
+        """The object or part of the rebuilt network (or waiting to join it) named ``name``."""
+        return self._by_name[name]
+
+    def clock(self, name: str):
+        """The clock named ``name``."""
+        return self._clocks_by_name.get(name, defaultclock) if name != "defaultclock" else defaultclock
+
+    def replay_run(self, k: int) -> None:
+        """Recorded run ``k``: from its recorded start (a script may have set the time), with its namespaces
+        and randomness."""
+        run = self.recorded_runs[k]
+        for group, values in run.group_namespaces.items():
+            self._group_namespaces.setdefault(group, {}).update(values)
+        if float(self.t_) != run.start:
+            self.t_ = run.start
+            if standalone.active():
+                standalone.set_time(self, run.start)
+        self._randomness_of(k)
+        Network.run(self, run.duration * second, namespace=run.namespace, report=self._report, level=3)
+        self.runs_done = k + 1
 
 
 def recorded_runs(model: ModelDescription, timed_arrays: dict, overrides: dict, functions: dict):
     """The runs of the recording with their namespaces (``overrides`` replace recorded constants) and
     random states; and the group namespaces of the first run (the dicts groups are built with)."""
     identifier_rows = rows(model.tables.get("identifiers"))
+    binomials = {str(row["function"]): row for row in rows(model.tables.get("binomials"))}
     built_arrays: dict = {}
     runs = []
     for k, row in enumerate(rows(model.tables.get("runs"))):
@@ -200,11 +189,11 @@ def recorded_runs(model: ModelDescription, timed_arrays: dict, overrides: dict, 
             if identifier["run"] != k:
                 continue
             key = ((identifier["kind"], identifier["reference"], identifier["value"])
-                   if identifier["kind"] == "timed_array" else None)
+                   if identifier["kind"] in ("timed_array", "binomial") else None)
             if key is not None and key in built_arrays:
-                value = built_arrays[key]  # one TimedArray object, as in the recording
+                value = built_arrays[key]  # one object, as in the recording
             else:
-                value = _value(identifier, timed_arrays, functions)
+                value = _value(identifier, timed_arrays, functions, binomials)
                 if key is not None:
                     built_arrays[key] = value
             scope = identifier["scope"]
@@ -230,22 +219,7 @@ def recorded_runs(model: ModelDescription, timed_arrays: dict, overrides: dict, 
     return runs, group_namespaces, (end_states[0] if end_states else None)
 
 
-def recorded_steps(model: ModelDescription, runs: list[RecordedRun]) -> list[RecordedStep]:
-    """The steps of the recording, with the values each ``set`` step sets (a recording without a ``steps``
-    table is its runs, one after the other)."""
-    table = model.tables.get("steps")
-    if not table:
-        return [RecordedStep("run", run=k) for k in range(len(runs))]
-    steps = [RecordedStep(str(row["action"]), str(row["target"]), int(row["run"])) for row in rows(table)]
-    for description in model.objects:
-        for k, step in enumerate(steps):
-            if step.action == "set" and step.target == description.name:
-                step.changes = (description.tables.get(f"step_{k}_state", {}),
-                                description.tables.get(f"step_{k}_shared_state", {}))
-    return steps
-
-
-def _value(row: dict, timed_arrays: dict, functions: dict):
+def _value(row: dict, timed_arrays: dict, functions: dict, binomials: dict):
     if row["kind"] == "constant":
         if row["dtype"].startswith("int"):
             return int(row["value"])
@@ -254,6 +228,9 @@ def _value(row: dict, timed_arrays: dict, functions: dict):
         return quantity(float(row["value"]), row["dimensions"])
     if row["kind"] == "timed_array":
         return TimedArray(timed_arrays[row["reference"]], dt=float(row["value"]) * second)
+    if row["kind"] == "binomial":
+        found = binomials[str(row["reference"])]
+        return binomial.build(found["n"], found["p"], found["approximate"])
     if row["identifier"] in functions:
         return functions[row["identifier"]]
     raise InvalidFileError(f"The model uses the function '{row['identifier']}', which a file cannot hold; pass it as "

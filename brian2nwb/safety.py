@@ -42,8 +42,9 @@ SCHEDULE_SLOTS = {f"{prefix}{slot}" for slot in ("start", "groups", "thresholds"
 #: Identifiers Brian2 itself provides in model code.
 SPECIAL_NAMES = {"t", "dt", "t_in_timesteps", "i", "j", "N", "N_pre", "N_post", "N_incoming", "N_outgoing", "xi",
                  "lastspike", "not_refractory", "lastupdate", "True", "False", "rates"}
-#: Variables Brian2 gives groups besides those their equations declare, which a state table may hold.
-STATE_NAMES = {"lastspike", "not_refractory", "lastupdate", "rates"}
+#: Variables Brian2 gives groups besides those their equations declare, which a state table may hold (a
+#: kind's own are its `Kind.names`).
+STATE_NAMES = {"lastspike", "not_refractory", "lastupdate"}
 _ALLOWED_NODES = (
     ast.Module, ast.Expression, ast.Expr, ast.Assign, ast.AugAssign, ast.Name, ast.Load, ast.Store,
     ast.Constant, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.Call, ast.IfExp,
@@ -346,7 +347,7 @@ def check_model(model, kinds: dict, user_identifiers: set[str] = frozenset(),
 
 
 #: Kinds of rows of the identifiers table, and the numpy types of constants.
-IDENTIFIER_KINDS = {"constant", "timed_array", "function"}
+IDENTIFIER_KINDS = {"constant", "timed_array", "binomial", "function"}
 CONSTANT_DTYPES = {"float64", "float32", "float16", "longdouble", "int64", "int32", "int16", "int8", "uint64",
                    "uint32", "uint16", "uint8", "bool"}
 #: Most time steps `RebuiltNetwork.run_recorded` simulates unless asked for more.
@@ -373,6 +374,7 @@ def check_network_tables(model, stimuli: set[str]) -> None:
     if rows_count and any(len(table.get(column, [])) != rows_count for column in columns):
         raise InvalidFileError("The identifiers table lacks a column or has columns of different lengths.")
     names = {d.name for d in model.objects}
+    binomials = check_binomials(model.tables.get("binomials", {}))
     for k in range(rows_count):
         identifier, kind = str(table["identifier"][k]), str(table["kind"][k])
         what = f"Identifier '{printable(identifier)}'"
@@ -389,6 +391,9 @@ def check_network_tables(model, stimuli: set[str]) -> None:
         value = float(table["value"][k])
         if kind == "constant" and str(table["dtype"][k]) not in CONSTANT_DTYPES:
             raise InvalidFileError(f"{what}: unknown type {printable(table['dtype'][k])!r}.")
+        if kind == "binomial" and str(table["reference"][k]) not in binomials:
+            raise InvalidFileError(f"{what}: its BinomialFunction '{printable(table['reference'][k])}' is not a row "
+                                   "of the binomials table.")
         if kind == "timed_array":
             check_time(value, f"{what}: the TimedArray's dt")
             if str(table["reference"][k]) not in stimuli:
@@ -396,30 +401,37 @@ def check_network_tables(model, stimuli: set[str]) -> None:
                                        "TimedArraySeries of the file's /stimulus.")
 
 
-#: What a step of the recording may do (see `brian2nwb.rebuilt`).
-STEP_ACTIONS = {"run", "add", "remove", "activate", "deactivate", "set", "store", "restore"}
-#: More steps than this is not a recording but an attack.
-MAX_STEPS = 10_000_000
+def check_binomials(table: dict) -> set[str]:
+    """The BinomialFunctions (whole n >= 0 up to 2**31, 0 <= p <= 1); returns their names."""
+    names = [str(name) for name in table.get("function", [])]
+    columns = [np.asarray(table.get(column, []), dtype=float) for column in ("n", "p", "approximate")]
+    if any(len(column) != len(names) for column in columns):
+        raise InvalidFileError("The binomials table lacks a column or has columns of different lengths.")
+    for name, n, p in zip(names, columns[0], columns[1]):
+        check_name(name, "BinomialFunction")
+        if not (np.isfinite(n) and n == int(n) and 0 <= n < 2**31 and 0 <= p <= 1):
+            raise InvalidFileError(f"BinomialFunction '{name}': n={n!r}, p={p!r}; n must be a whole number and p a "
+                                   "probability.")
+    return set(names)
 
 
 def check_recording(model, known: set[str]) -> None:
-    """The steps (known actions, targets that exist, runs in range) and the random states (shapes and
-    positions a Mersenne Twister and Brian2's blocks can have)."""
+    """The steps (`brian2nwb.timeline.check`), the settings the model was written with (schedule,
+    preferences) and the random states (shapes and positions a Mersenne Twister and Brian2's blocks can
+    have)."""
+    from . import preferences, timeline
+
+    timeline.check(model, known)
+    slots = model.tables.get("slots", {}).get("slot", [])
+    if len(slots):
+        timeline.ACTIONS["schedule"].check(timeline.Step("schedule", value=",".join(str(s) for s in slots)),
+                                           "The network's schedule")
+    table = model.tables.get("preferences", {})
+    for name, value in zip(table.get("preference", []), table.get("value", [])):
+        if not preferences.is_allowed(str(name), str(value)):
+            raise UnsafeModelError(f"The preference {printable(name)!r} = {printable(value)!r} is not one brian2nwb "
+                                   "sets.")
     runs = len(model.tables.get("runs", {}).get("duration", []))
-    steps = model.tables.get("steps", {})
-    actions, targets, step_runs = steps.get("action", []), steps.get("target", []), steps.get("run", [])
-    if not len(actions) == len(targets) == len(step_runs) or len(actions) > MAX_STEPS:
-        raise UnsafeModelError("The steps table has columns of different lengths or too many rows.")
-    for k, (action, target, run) in enumerate(zip(actions, targets, step_runs)):
-        if str(action) not in STEP_ACTIONS:
-            raise UnsafeModelError(f"Step {k}: unknown action {action!r}.")
-        if str(action) == "run":
-            if not 0 <= int(run) < runs:
-                raise UnsafeModelError(f"Step {k} runs run {run}; the file has {runs} runs.")
-        elif str(action) in ("store", "restore"):
-            check_name(str(target), f"Step {k}: stored state")
-        elif str(target) not in known:
-            raise UnsafeModelError(f"Step {k} ({action}) names {target!r}, which is not an object of the file.")
     states = model.tables.get("random_states", {})
     if not states:
         return
@@ -496,15 +508,28 @@ def rerender(table: dict, column: str, check) -> None:
         table[column] = np.asarray([check(str(code)) for code in table[column]], dtype=object)
 
 
+def state_variables(description, kind) -> set[str]:
+    """The variables an object's state tables may hold: those its equations declare, its kind's own
+    (`Kind.names`) and those Brian2 gives every group (`STATE_NAMES`). The one definition: the writer keeps
+    only these (`brian2nwb.model.describe_model`) and the reader accepts only these."""
+    return declared_variables(str(description.attrs.get("model", ""))) | set(kind.names) | STATE_NAMES
+
+
+def is_state_table(table: str) -> bool:
+    """Whether an object's table holds variables (``initial_state``, ``final_shared_state``,
+    ``step_<k>_state``...)."""
+    return table in ("initial_state", "final_state") or table.endswith("shared_state") or (
+        table.startswith("step_") and table.endswith("_state"))
+
+
 def _check_state_tables(description, size: int | None, kind) -> None:
     """State tables hold only the object's own variables (never Brian2's internal arrays, which are offsets
     into memory), one value per element or one shared value."""
     what, tables = f"'{description.name}'", description.tables
-    variables = declared_variables(str(description.attrs.get("model", ""))) | set(kind.names) | STATE_NAMES
+    variables = state_variables(description, kind)
     for table, columns in tables.items():
         shared = table.endswith("shared_state")
-        if not (table in ("initial_state", "final_state") or shared or
-                (table.startswith("step_") and table.endswith("_state"))):
+        if not is_state_table(table):
             continue
         for column, values in columns.items():
             if column not in variables:

@@ -1,107 +1,70 @@
 """``snapshot``: record what a re-simulation needs while the user's simulation runs, without changing it.
 
-A `RunRecorder` is a Brian2 object without code that joins the network. Brian2
-calls ``before_run`` and ``after_run`` on every object of a network, and
-``_full_state``/``_restore_from_full_state`` when the network is stored and
-restored, so the recorder sees the simulation as it really happens and notes it
-as a sequence of steps:
+The recorder is not part of the network: it hooks the network's own entry
+points (``before_run``, ``after_run``, ``store``, ``restore`` and the state
+``store`` takes), as attributes of that one network object, and calls through
+to Brian2's methods unchanged. Nothing the script can see - the network's
+objects, names, schedule, profiling, stored states, random numbers, log lines -
+differs from the same script without brian2nwb.
 
-- ``run`` k: its start, duration, the constants its code used, and the random
-  state at its start (or the seed brian2nwb set, if the user asked for seeds);
-- ``add`` / ``remove`` of objects between runs (objects that join later are
-  captured as they join);
-- ``activate`` / ``deactivate`` of objects and their parts;
-- ``set``: the variables the user changed since the network last ran (or was
-  restored), only those;
-- ``store`` / ``restore`` of the network's state (Brian2's in-memory snapshots).
-
-Nothing is re-seeded unless the user asks (``seed=``): the recording is the
-simulation the script would have run without brian2nwb.
+What it notes is a sequence of `brian2nwb.timeline.Step` s: runs (their start,
+duration, the constants their code used, the random state at their start or the
+seed brian2nwb set if asked to), objects added and removed, objects switched on
+and off, the variables the user set since the network last ran, stores and
+restores, and the settings that changed (clocks' dt, the schedule, preferences
+that change results, what a kind lets the user replace such as a
+SpikeGeneratorGroup's spikes, samples recorded outside runs).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
+import os
 import weakref
-from dataclasses import dataclass, field
 
 import numpy as np
 from brian2 import Network, seed
-from brian2.core.base import BrianObject
 from brian2.core.magic import MagicNetwork, magic_network
 
-from . import random_state, standalone
+from . import preferences, random_state, standalone
 from .describe import external_identifiers
 from .model import capture_states, stateful
 from .network import NetworkView, network_time, top_level_objects, walk
 from .registry import kind_of
+from .timeline import Step
 
 
-@dataclass
 class RunRecord:
     """One ``run()`` call as the recorder saw it."""
 
-    start: float
-    duration: float = 0.0
-    seed: int | None = None
-    random_state: dict | None = None  # the random state at its start (when not seeded by brian2nwb)
-    identifiers: dict = field(default_factory=dict)  # (scope, identifier) -> Constant or Function
+    def __init__(self, start: float):
+        self.start = start
+        self.duration = 0.0
+        self.seed: int | None = None
+        self.random_state: dict | None = None  # the random state at its start (when not seeded by brian2nwb)
+        self.identifiers: dict = {}  # (scope, identifier) -> Constant or Function
 
 
-@dataclass
-class Step:
-    """One thing that happened to the network, in order.
-
-    ``action`` is one of ``run``, ``add``, ``remove``, ``activate``, ``deactivate``,
-    ``set``, ``store``, ``restore``; ``target`` names the object (or part), or the
-    stored state; ``run`` is the run's index for ``run``; ``changes`` holds the
-    (per-element, shared) tables of a ``set``.
-    """
-
-    action: str
-    target: str = ""
-    run: int = -1
-    changes: tuple | None = None
+#: The token of the state at the start of the recording, which a restore() of a state stored before
+#: snapshot() (at that time) goes back to.
+START = "recording_start"
 
 
-class RunRecorder(BrianObject):
-    """Records every run of the network it belongs to (see `snapshot`)."""
-
-    add_to_magic_network = True
-    invalidates_magic_network = False
+class RunRecorder:
+    """Records every run of the network it hooks (see `snapshot`)."""
 
     def __init__(self, network: Network, base_seed: int | None):
-        BrianObject.__init__(self, when="end", order=2**31 - 1, name="brian2nwb_recorder*")
         self._network_ref = weakref.ref(network)
         self.base_seed = None if base_seed is None else int(base_seed)
-        #: When the recording starts: 0, or the end of a recording this network was rebuilt from (a fork).
-        self.start_time = 0.0 if isinstance(network, MagicNetwork) else network_time(network)
         self._saved_at_program_end: set[str] = set()  # standalone: objects whose hidden state the program saves
+        self._magic_id = getattr(magic_network, "id", None)
+        #: A magic simulation that had run when snapshot() was called: its next run continues it.
+        self._magic_ran = isinstance(network, MagicNetwork) and network_time(network) > 0
+        self._pending_store = None
+        self._running = False
         self._start_recording()
-        self._adopt_stores_made_before_snapshot()
-
-    # The magic network must neither count the recorder as an object of an earlier simulation (that
-    # would make "new objects, then run()" a MagicError) nor as a new one: it follows every simulation.
-    @property
-    def _network(self):
-        return None
-
-    @_network.setter
-    def _network(self, value):
-        pass
-
-    # ... and it belongs to every magic scope, so that it also follows the simulations after start_scope().
-    @property
-    def _scope_key(self):
-        return BrianObject._scope_current_key
-
-    @_scope_key.setter
-    def _scope_key(self, value):
-        pass
-
-    def __del__(self):  # Brian2 warns about objects never run in a network; the recorder never "is"
-        pass
 
     def _start_recording(self) -> None:
         self.initial_state: dict | None = None  # name -> (per-element, shared) when the object joined
@@ -110,18 +73,26 @@ class RunRecorder(BrianObject):
         self.objects: dict = {}  # every object that was ever a member, by name
         self.runs: list[RunRecord] = []
         self.steps: list[Step] = []
+        self.unreproducible: list[str] = []  # what happened that a re-run cannot repeat (for to_nwb's warning)
         self._members: set[str] = set()
         self._fingerprints: dict = {}
+        self._settings: dict = {}
+        self._early_samples: dict = {}  # monitor name -> samples taken before it was seen in the network
         self._flags: dict = {}
-        self._stored: dict = {}
-        self._magic_id = getattr(magic_network, "id", None)
+        self._stored: dict = {}  # (name, file) -> (token, fingerprints)
+        self._start_fingerprints: dict = {}  # the variables at the first run, where START goes back to
 
     @property
     def network(self) -> Network:
         return self._network_ref()
 
     def _current(self) -> list:
-        return top_level_objects(obj for obj in self.network.objects if not isinstance(obj, RunRecorder))
+        """The network's objects: during a run or store, those Brian2 collected; outside (a magic network
+        holds none then), the members at the last step."""
+        net = self.network
+        if net is not None and net.objects:
+            return top_level_objects(net.objects)
+        return [self.objects[name] for name in sorted(self._members) if name in self.objects]
 
     def view(self) -> NetworkView:
         """Every object that took part in the recording (members now or earlier)."""
@@ -130,21 +101,24 @@ class RunRecorder(BrianObject):
         objects = {obj.name: obj for obj in list(self.objects.values()) + current}
         return NetworkView(name=net.name, t_end=network_time(net), objects=[objects[n] for n in sorted(objects)])
 
-    # --- Brian2's hooks -------------------------------------------------------------------------
+    # --- called by the hooks ---------------------------------------------------------------------
 
     def _follow(self) -> None:
         """A magic network that starts a new simulation (new objects, time back at 0) starts a new recording."""
         if isinstance(self.network, MagicNetwork) and self._magic_id != magic_network.id:
-            if self.runs:
+            if self.runs or self.steps:
                 self._start_recording()
             self._magic_id = magic_network.id
+            self._magic_ran = False
+        if self._magic_ran and not self.runs:
+            raise RuntimeError("brian2nwb.snapshot() must be called before the first run() of a simulation; this "
+                               "run continues one that ran before it.")
 
-    def before_run(self, run_namespace):
+    def before_run(self) -> None:
+        """After Brian2 prepared the run (the objects' ``before_run`` draw no random numbers)."""
         self._follow()
         net = self.network
-        if not self.runs and network_time(net) != self.start_time:
-            raise RuntimeError("brian2nwb.snapshot() must be called before the first run().")
-        self._sync()
+        self.sync()
         if standalone.active():
             self._save_at_program_end()
         run = RunRecord(start=network_time(net))
@@ -152,12 +126,80 @@ class RunRecorder(BrianObject):
             if self.base_seed is None:  # standalone: the state cannot be read, so the runs are seeded
                 self.base_seed = int(np.random.SeedSequence().entropy % (2**31 - 2**20))
             run.seed = self.base_seed + len(self.runs)
-        else:
-            run.random_state = random_state.capture()
+            try:
+                seed(run.seed)  # last before the loop: the objects' before_run drew no random numbers
+            except NotImplementedError:  # a device without seed(): the run goes on as the script made it
+                run.seed = None
+        if run.seed is None:
+            if random_state.readable():
+                run.random_state = random_state.capture()
+            elif not self.unreproducible or "seed()" not in self.unreproducible[-1]:
+                self.unreproducible.append("the random numbers of the runs (this device has no seed() and its "
+                                           "random state cannot be read)")
         self.steps.append(Step("run", run=len(self.runs)))
         self.runs.append(run)
-        if run.seed is not None:
-            seed(run.seed)  # last before the loop: the objects' before_run draw no random numbers
+        self._running = True
+
+    def after_run(self, objects: list) -> None:
+        self._running = False
+        run = self.runs[-1]
+        run.duration = network_time(self.network) - run.start
+        run.identifiers = external_identifiers(NetworkView("", 0.0, objects))
+        if random_state.readable():
+            self._fingerprints.update(_fingerprints(capture_states(objects, copy=False)))
+
+    def store(self, key: tuple) -> None:
+        """``Network.store()`` is taking the state: note the store (after what changed before it)."""
+        self._follow()
+        self.sync()
+        token = f"store_{len(self._stored)}"
+        self._stored[key] = (token, {name: dict(values) for name, values in self._fingerprints.items()})
+        self.steps.append(Step("store", token))
+
+    def restore(self, key: tuple) -> None:
+        """``Network.restore()`` took the network back: the stored values are the new reference."""
+        net = self.network
+        if key in self._stored:
+            token, fingerprints = self._stored[key]
+        elif not self.runs:  # before the first run: the state the recording starts from
+            self._fingerprints = {}
+            return
+        elif not _holds_recordings(self._current()):
+            # stored before snapshot(), so before any run (the time is the next run's start): the state at the
+            # start of the recording, with the restored values set as changed ones
+            token, fingerprints = START, self._start_fingerprints
+            if not any(step.target == START for step in self.steps if step.action == "store"):
+                first_run = next(k for k, step in enumerate(self.steps) if step.action == "run")
+                self.steps.insert(first_run, Step("store", START))
+        else:
+            self.unreproducible.append(f"a restore() of the state '{key[0]}', which holds recordings made before "
+                                       "brian2nwb.snapshot() (the re-run cannot go back there)")
+            return
+        self.steps.append(Step("restore", token))
+        self._fingerprints = {name: dict(values) for name, values in fingerprints.items()}
+        if random_state.readable():  # what Brian2's restore() puts back in both networks alike
+            objects = self._current()
+            self._settings.update({key: _setting_fingerprint(*setting) for key, setting in
+                                   settings(net, objects).items() if key[0] in ("dt", "configure")})
+
+    def sample(self, monitor) -> None:
+        """The monitor is about to record one sample (outside a run: during one, a NetworkOperation takes it)."""
+        if self._running:
+            return
+        if monitor.name in self._members:
+            self.sync()  # what the user changed before the sample is set before it
+            self.steps.append(Step("sample", monitor.name))
+        else:
+            self._early_samples[monitor.name] = self._early_samples.get(monitor.name, 0) + 1
+
+    def follows(self, obj) -> bool:
+        """Whether ``obj`` is (or, for a magic network, may become) part of the recorded network."""
+        net = self.network
+        if net is None:
+            return False
+        if isinstance(net, MagicNetwork):
+            return getattr(obj, "_network", None) in (None, magic_network.id)
+        return any(member is obj for member in net.objects)
 
     def _save_at_program_end(self) -> None:
         """Standalone: ask the program to save, at its end, what describing the end state needs beyond
@@ -168,41 +210,21 @@ class RunRecorder(BrianObject):
                 found[1].standalone_end(obj)
                 self._saved_at_program_end.add(obj.name)
 
-    def after_run(self):
-        run = self.runs[-1]
-        run.duration = network_time(self.network) - run.start
-        current = self._current()
-        run.identifiers = external_identifiers(NetworkView("", 0.0, current))
-        if random_state.readable():
-            self._fingerprints.update(_fingerprints(capture_states(current, copy=False)))
-
-    def _full_state(self):
-        """Called by ``Network.store()``: note the store (after what changed before it)."""
-        self._follow()
-        self._sync()
-        token = f"store_{len(self._stored)}"
-        self._stored[token] = {name: dict(values) for name, values in self._fingerprints.items()}
-        self.steps.append(Step("store", token))
-        return {"token": token}
-
-    def _restore_from_full_state(self, state):
-        """Called by ``Network.restore()``: note the restore; the stored values are the new reference."""
-        token = state["token"]
-        self.steps.append(Step("restore", token))
-        self._fingerprints = {name: dict(values) for name, values in self._stored.get(token, {}).items()}
-
     # --- what changed ----------------------------------------------------------------------------
 
-    def _sync(self) -> None:
-        """Steps for what changed since the last event: membership, active flags, variables."""
+    def sync(self) -> None:
+        """Steps for what changed since the last event: membership, active flags, settings, variables,
+        samples recorded outside runs (`to_nwb` calls it too, for what changed after the last run)."""
         first = not self.objects
+        current = {obj.name: obj for obj in self._current()}
         if not random_state.readable():  # standalone: no values before the program runs
             if first:
-                self.initial_members = [obj.name for obj in self._current()]
-                self.objects.update({obj.name: obj for obj in self._current()})
-                standalone.save_initial_state(stateful(self._current()))
+                self.initial_members = sorted(current)
+                self.objects.update(current)
+                self._members = set(current)
+                standalone.save_initial_state(stateful(current.values()))
+            self._note_settings(current.values(), values=False)
             return
-        current = {obj.name: obj for obj in self._current()}
         for name in sorted(self._members - set(current)):
             self.steps.append(Step("remove", name))
         joined = [current[name] for name in sorted(set(current) - self._members)]
@@ -214,8 +236,10 @@ class RunRecorder(BrianObject):
         if first:
             self.initial_members = sorted(current)
         self._note_active(current.values(), new)
+        self._note_settings(current.values(), values=True)
         states = capture_states(current.values(), copy=False)
-        fresh = {name: tables for name, tables in states.items() if name in {obj.name for obj in new}}
+        new_names = {obj.name for obj in new}
+        fresh = {name: tables for name, tables in states.items() if name in new_names}
         if fresh:
             self.initial_state = dict(self.initial_state or {})
             self.initial_state.update({name: (_copy(per), _copy(shared)) for name, (per, shared) in fresh.items()})
@@ -224,11 +248,15 @@ class RunRecorder(BrianObject):
             if name in fresh:
                 continue
             before = self._fingerprints.get(name, {})
-            changed = (_copy({k: v for k, v in per_element.items() if before.get(k) != _fingerprint(v)}),
-                       _copy({k: v for k, v in shared.items() if before.get(k) != _fingerprint(v)}))
-            if changed[0] or changed[1]:
-                self.steps.append(Step("set", name, changes=changed))
+            changed = {"state": _copy({k: v for k, v in per_element.items() if before.get(k) != _fingerprint(v)}),
+                       "shared_state": _copy({k: v for k, v in shared.items() if before.get(k) != _fingerprint(v)})}
+            if changed["state"] or changed["shared_state"]:
+                self.steps.append(Step("set", name, tables=changed))
         self._fingerprints.update(_fingerprints(states))
+        if first:
+            self._start_fingerprints = {name: dict(values) for name, values in self._fingerprints.items()}
+        for obj in joined:  # samples taken before they joined, in the order taken
+            self.steps.extend(Step("sample", obj.name) for _ in range(self._early_samples.pop(obj.name, 0)))
 
     def _note_active(self, objects, new: list) -> None:
         new_names = {obj.name for obj in new}
@@ -237,26 +265,53 @@ class RunRecorder(BrianObject):
                 active = bool(part.active)
                 if top.name in new_names:
                     self.initial_active[part.name] = active
-                elif self._flags.get(part.name, active) != active:
+                elif part.name not in self._flags:  # a part added between runs (run_regularly): off until now
+                    self.initial_active[part.name] = False
+                    if active:
+                        self.steps.append(Step("activate", part.name))
+                elif self._flags[part.name] != active:
                     self.steps.append(Step("activate" if active else "deactivate", part.name))
                 self._flags[part.name] = active
 
-    def _adopt_stores_made_before_snapshot(self) -> None:
-        """States the network stored (in memory) before the recorder joined get its entry, so that
-        restoring them works and is recorded.
+    def _note_settings(self, objects, values: bool) -> None:
+        """A step for each setting whose value differs from the last one seen (a setting seen for the first
+        time gets a ``first`` step, written only if it changes later)."""
+        for (action, target), (value, tables) in settings(self.network, objects, values).items():
+            key = (action, target)
+            fingerprint = _setting_fingerprint(value, tables)
+            if self._settings.get(key) != fingerprint:
+                copied = {name: _copy(table) for name, table in tables.items()}
+                self.steps.append(Step(action, target, value=value, tables=copied, first=key not in self._settings))
+                self._settings[key] = fingerprint
 
-        They were stored at t=0 before any run (snapshot() comes before the first
-        run); the rebuilt network stores its state at the start under the same
-        name, and the values of the stored state itself are recorded when it is
-        restored (every variable then counts as changed: no fingerprints are known
-        for it).
-        """
-        for name, state in getattr(self.network, "_stored_state", {}).items():
-            if self.name not in state and state.get("0_t", None) == 0.0:
-                token = f"before_snapshot_{len(self._stored)}"
-                state[self.name] = {"token": token}
-                self._stored[token] = {}
-                self.steps.append(Step("store", token))
+
+def settings(net, objects, values: bool = True) -> dict:
+    """``{(action, target): (value, tables)}`` of the settings that can change between runs: the schedule,
+    the preferences that change results and (``values``: when the device can read values) each clock's dt
+    and what each kind lets the user replace."""
+    found = {("schedule", ""): (",".join(net.schedule), {})}
+    for name, text in preferences.current().items():
+        found[("preference", name)] = (text, {})
+    if not values:
+        return found
+    for top in objects:
+        for part in walk(top):
+            found[("dt", part.clock.name)] = (repr(float(part.clock.dt_)), {})
+        kind = kind_of(top)
+        if kind is not None and kind[1].settings is not None:
+            found[("configure", top.name)] = ("", kind[1].settings(top))
+    return found
+
+
+def _holds_recordings(objects) -> bool:
+    """Whether a monitor among ``objects`` holds recorded values."""
+    return any(kind_of(obj) is not None and "monitor" in kind_of(obj)[1].role and "t" in obj.variables
+               and len(obj.variables["t"].get_value()) > 0 for obj in objects)
+
+
+def _setting_fingerprint(value: str, tables: dict) -> str:
+    return value + "".join(f"{name}:{column}:{_fingerprint(values)}" for name, table in sorted(tables.items())
+                           for column, values in sorted(table.items()))
 
 
 def _copy(table: dict) -> dict:
@@ -274,28 +329,116 @@ def _fingerprint(values) -> str:
     return hashlib.blake2b(array.view(np.uint8), digest_size=16).hexdigest() + str(array.dtype)
 
 
+# --- the hooks ----------------------------------------------------------------------------------
+
+def _stored_call(original, args, kwargs) -> tuple[tuple, dict]:
+    """The (name, absolute file or None) of a store()/restore() call, as Brian2 reads its arguments, and the
+    arguments to call it with (a magic network's ``level``, which finds the caller's objects, one deeper
+    for the hook's own frame)."""
+    bound = inspect.signature(original).bind(*args, **kwargs)
+    bound.apply_defaults()
+    arguments = dict(bound.arguments)
+    if "level" in arguments:
+        arguments["level"] = arguments["level"] + 1
+    filename = arguments.get("filename")
+    return (str(arguments.get("name", "default")), None if filename is None else os.path.abspath(filename)), arguments
+
+
+def _hook(net: Network, recorder: RunRecorder) -> None:
+    """Put the recorder's hooks on ``net`` (this object only; they call Brian2's methods unchanged)."""
+    before_run, after_run = net.before_run, net.after_run
+    store, full_state, restore = net.store, net._full_state, net.restore
+
+    @functools.wraps(before_run)
+    def hooked_before_run(*args, **kwargs):
+        result = before_run(*args, **kwargs)
+        recorder.before_run()
+        return result
+
+    @functools.wraps(after_run)
+    def hooked_after_run(*args, **kwargs):
+        objects = recorder._current()  # a magic network forgets its objects in its after_run
+        result = after_run(*args, **kwargs)
+        recorder.after_run(objects)
+        return result
+
+    @functools.wraps(store)
+    def hooked_store(*args, **kwargs):
+        recorder._pending_store, arguments = _stored_call(store, args, kwargs)
+        try:
+            return store(**arguments)
+        finally:
+            recorder._pending_store = None
+
+    @functools.wraps(full_state)
+    def hooked_full_state(*args, **kwargs):
+        if recorder._pending_store is not None:  # store() is taking the state: its objects are known now
+            recorder.store(recorder._pending_store)
+            recorder._pending_store = None
+        return full_state(*args, **kwargs)
+
+    @functools.wraps(restore)
+    def hooked_restore(*args, **kwargs):
+        key, arguments = _stored_call(restore, args, kwargs)
+        result = restore(**arguments)
+        recorder.restore(key)
+        return result
+
+    hooked_before_run.brian2nwb_recorder = recorder
+    net.before_run, net.after_run = hooked_before_run, hooked_after_run
+    net.store, net._full_state, net.restore = hooked_store, hooked_full_state, hooked_restore
+
+
+#: Every recorder that exists (a monitor's sample is noted by those that follow it).
+_RECORDERS: weakref.WeakSet = weakref.WeakSet()
+
+
+def _hook_sample_methods() -> None:
+    """Note every call of a kind's ``sample_method`` (``StateMonitor.record_single_timestep``) in the recorders
+    that follow the monitor, before it takes the sample; installed once, on the class (it calls Brian2's
+    method unchanged, for every monitor)."""
+    from .registry import REGISTRY
+
+    for cls, kind in REGISTRY.items():
+        original = getattr(cls, kind.sample_method, None) if kind.sample_method else None
+        if original is None or getattr(original, "brian2nwb_hook", False):
+            continue
+
+        def hooked(monitor, *args, _original=original, **kwargs):
+            for recorder in list(_RECORDERS):
+                if recorder.follows(monitor):
+                    recorder.sample(monitor)
+            return _original(monitor, *args, **kwargs)
+
+        functools.update_wrapper(hooked, original)
+        hooked.brian2nwb_hook = True
+        setattr(cls, kind.sample_method, hooked)
+
+
 def recorder_of(net: Network | None) -> RunRecorder | None:
-    """The recorder that followed ``net`` (None: the current magic simulation), if any."""
-    if net is not None and not isinstance(net, MagicNetwork):
-        objects = net.objects if isinstance(net, Network) else ()
-        return next((obj for obj in objects if isinstance(obj, RunRecorder)), None)
-    for ref in RunRecorder.__instances__():
-        recorder = ref()
-        if (recorder is not None and recorder.network is magic_network and recorder.runs
-                and recorder._magic_id == magic_network.id):
-            return recorder
-    return None
+    """The recorder that follows ``net`` (None: the current magic simulation), if any."""
+    magic = net is None or isinstance(net, MagicNetwork)
+    hooks = getattr(magic_network if magic else net, "__dict__", {})
+    recorder = getattr(hooks.get("before_run"), "brian2nwb_recorder", None)
+    if magic and recorder is not None and (not recorder.runs or recorder._magic_id != magic_network.id):
+        return None
+    return recorder
+
+
+def _has_run(net: Network) -> bool:
+    """Whether Brian2 ran ``net`` (it marks every object it prepares with the network's id)."""
+    return any(getattr(obj, "_network", None) == net.id for obj in net.objects)
 
 
 def snapshot(net: Network | None = None, seed: int | None = None) -> RunRecorder:
     """Record the coming runs so that `from_nwb` can replay them exactly.
 
-    Call it once, after building the network (objects created later are
-    captured when they join) and before the first ``run()`` - or right after
-    ``from_nwb(path, state="final")`` to record a continuation (a fork) as a file
-    of its own, which then starts where the first recording ended. It changes nothing
-    in the simulation: the random numbers stay those of the script (their state
-    at the start of every run is recorded), unless ``seed`` is given.
+    Call it once, before the first ``run()`` (objects created later are captured
+    when they join) - or right after ``from_nwb(path, state="final")`` to record
+    a continuation (a fork) as a file of its own, which then starts where the
+    first recording ended. It changes nothing in the simulation: nothing joins
+    the network, and the random numbers stay those of the script (their state at
+    the start of every run is recorded), unless ``seed`` is given.
 
     Parameters
     ----------
@@ -310,23 +453,22 @@ def snapshot(net: Network | None = None, seed: int | None = None) -> RunRecorder
     Returns
     -------
     RunRecorder
-        The recorder, which joins the network. With ``net=None`` it is also put
-        into the caller's module globals (as ``_brian2nwb_recorder``) so that the
-        magic network finds it, as it finds every Brian2 object in scope.
+        The recorder (calling `snapshot` again for the same network returns it).
     """
-    if net is not None and not isinstance(net, MagicNetwork):
-        if not isinstance(net, Network):
-            raise TypeError(f"snapshot expects a brian2.Network or None, not {type(net).__name__}.")
-        if network_time(net) != 0.0 and getattr(net, "fork_time", None) != network_time(net):
-            raise RuntimeError("brian2nwb.snapshot() must be called before the first run() (or right after "
-                               "from_nwb(..., state='final'), to record a continuation as a file of its own).")
-        recorder = RunRecorder(net, seed)
-        net.add(recorder)
-        return recorder
-    recorder = RunRecorder(magic_network, seed)
-    caller = inspect.currentframe().f_back
-    try:
-        caller.f_globals["_brian2nwb_recorder"] = recorder
-    finally:
-        del caller
+    magic = net is None or isinstance(net, MagicNetwork)
+    if not magic and not isinstance(net, Network):
+        raise TypeError(f"snapshot expects a brian2.Network or None, not {type(net).__name__}.")
+    target = magic_network if magic else net
+    existing = getattr(vars(target).get("before_run"), "brian2nwb_recorder", None)
+    if existing is not None:
+        if seed is not None and not existing.runs:
+            existing.base_seed = int(seed)
+        return existing
+    if not magic and _has_run(net):
+        raise RuntimeError("brian2nwb.snapshot() must be called before the first run() (or right after "
+                           "from_nwb(..., state='final'), to record a continuation as a file of its own).")
+    recorder = RunRecorder(target, seed)
+    _hook(target, recorder)
+    _RECORDERS.add(recorder)
+    _hook_sample_methods()
     return recorder

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .timeline import ACTIONS
+
 
 @dataclass(frozen=True)
 class TableDoc:
@@ -36,7 +38,7 @@ def state_doc(table: str, elements: str) -> TableDoc | None:
         rest = "." if shared else "; variables missing here had the values they have in final_state."
         return TableDoc(f"{what}, when the object joined the network (t=0 for most){rest}")
     if table.startswith("step_"):
-        step = table.split("_")[1]
+        step, _, rest = table[len("step_"):].partition("_")
         return TableDoc(f"{what}, as the user set them at step {step} of the network's 'steps' table (only "
                         "those that changed).")
     return None
@@ -85,12 +87,13 @@ NETWORK_TABLES = {
          "scope": "Where Brian2 found it: a group's own namespace (the group's name) or 'run' (the run's namespace "
                   "or the script's variables).",
          "run": "The run (row of 'runs') it was used in.",
-         "kind": "'constant', 'timed_array' (its values are the series named in 'reference' in /stimulus) or "
-                 "'function' (Python code, not stored).",
+         "kind": "'constant', 'timed_array' (its values are the series named in 'reference' in /stimulus), "
+                 "'binomial' (the row named in 'reference' of 'binomials') or 'function' (Python code, not stored).",
          "value": "A constant's value in SI base units; a TimedArray's dt in seconds.",
          "dimensions": "The constant's dimension as exponents of metre, kilogram, second, ampere, kelvin, mole, "
                        "candela.",
-         "dtype": "The constant's numpy type.", "reference": "The TimedArray's series, or the function's name."}),
+         "dtype": "The constant's numpy type.",
+         "reference": "The TimedArray's series, the BinomialFunction's row, or the function's name."}),
     "sweep_point": TableDoc(
         "The point of a parameter sweep (brian2nwb.explore) this simulation is: one row per parameter.",
         {"sweep": "Name of the sweep (its output folder).", "point": "Id of the point (also the session_id).",
@@ -104,11 +107,25 @@ NETWORK_TABLES = {
                       "seed": "The random seed brian2nwb set before it (snapshot(seed=...)); -1 for none: its random "
                               "state is in 'random_states'."}),
     "steps": TableDoc(
-        "What happened to the network, in order: run, add/remove (an object joins or leaves), "
-        "activate/deactivate (an object or part is switched on or off), set (the user set variables; the values "
-        "are in the target's 'step_<row>_state' tables), store/restore (Brian2's Network.store/restore).",
-        {"action": "What happened.", "target": "The object or part, or the name of the stored state.",
-         "run": "For 'run', the row in 'runs'; else -1."}),
+        "What happened to the network, in order (brian2nwb.timeline): "
+        + "; ".join(f"{name}: {action.doc}" for name, action in ACTIONS.items())
+        + ". A setting that changed has a step where it was first seen, setting its first value; the model "
+          "holds the values at the end.",
+        {"action": "What happened.", "target": "The object, part, clock, stored state or preference it concerns.",
+         "run": "For 'run', the row in 'runs'; else -1.",
+         "value": "The value a setting took ('dt': seconds; 'schedule': slots, comma-separated; 'preference': "
+                  "its value), as text; else empty."}),
+    "binomials": TableDoc("Brian2 BinomialFunctions the model code calls (the identifiers table refers to them "
+                          "by name).", {"function": "Its name here.", "n": "Number of trials.",
+                                        "p": "Probability of success.",
+                                        "approximate": "Whether Brian2 approximates it by a normal distribution."}),
+    "slots": TableDoc("The network's schedule when the file was written: Brian2's slots in the order they run "
+                      "(each with its before_ and after_ variants).",
+                      {"slot": "Name of a slot of Brian2's schedule (objects are placed in slots by 'when')."}),
+    "preferences": TableDoc("The Brian2 preferences that change results, as they were when the file was written "
+                            "(from_nwb sets them).",
+                            {"preference": "The preference's Brian2 name (e.g. legacy.refractory_timing).",
+                             "value": "Its value as text (True/False, or a numpy type name such as float64)."}),
     "random_states": TableDoc(
         "The state of Brian2's random numbers at the start of a run (and, in a row numbered after the last run, "
         "at the end of the recording, where a continuation starts): numpy's Mersenne Twister and, for the Cython "
@@ -130,6 +147,10 @@ def find(table: str, kind_docs: dict, elements: str) -> TableDoc:
     for docs in (kind_docs, GROUP_TABLES, NETWORK_TABLES):
         if table in docs:
             return docs[table]
+    step, _, rest = table[len("step_"):].partition("_") if table.startswith("step_") else ("", "", "")
+    if rest in kind_docs:  # what a 'configure' step replaced: the kind's table, as it was set then
+        return TableDoc(f"{kind_docs[rest].doc} As the user set it at step {step} of the network's 'steps' table.",
+                        kind_docs[rest].columns, kind_docs[rest].other)
     if table.startswith("link_") and table.endswith("_index"):
         variable = table[len("link_"):-len("_index")]
         return TableDoc(f"The index array of the linked variable '{variable}': element k reads element index[k] "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import replace
 from pathlib import Path
 
 from brian2 import Network
@@ -18,10 +17,10 @@ from .model import describe_model, earlier_timed_arrays
 from .model_nwb import model_to_nwb
 from .progress import progress_bar
 from .network import NetworkView, used_timed_arrays, view_network
-from .recording import Recording
+from .timeline import Recording
 from .registry import BY_NAME, REGISTRY, kind_of
 from .safe_write import atomic_path, check_target
-from .snapshot import RunRecorder, recorder_of
+from .snapshot import recorder_of
 from .stimulus import write_timed_arrays
 
 
@@ -92,8 +91,9 @@ def to_nwb(
     storage = StorageOptions(compression, compression_opts, backend)
     target = check_target(path, overwrite, folder=backend == "zarr")
     recorder = recorder_of(net)
+    if recorder is not None:
+        recorder.sync()  # what changed after the last run (values set, dt, record_single_timestep...)
     view = recorder.view() if recorder is not None else view_network(net)
-    view = replace(view, objects=[obj for obj in view.objects if not isinstance(obj, RunRecorder)])
     with progress_bar(4, f"to_nwb {target.name}", progress) as bar:
         nwbfile = make_nwbfile(view, subject, source_script, metadata)
         timed_arrays = used_timed_arrays(view, earlier_timed_arrays(recorder))
@@ -108,6 +108,7 @@ def to_nwb(
         left_out = write_results(view, nwbfile, storage, recording)
         left_out.extend(write_timed_arrays(timed_arrays, nwbfile, storage))
         left_out.extend(model_left_out)
+        left_out.extend(recorder.unreproducible if recorder is not None else [])
         bar.update()
         simulation = nwbfile.lab_meta_data["brian2"]
         simulation.initial_state = model.attrs["initial_state"]

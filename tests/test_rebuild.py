@@ -190,7 +190,8 @@ def test_model_is_readable_with_plain_pynwb(tmp_path):
     assert "THRESHOLD v > 1" in output
     assert "'NeuronGroupModel'" in output and "'PoissonGroupModel'" in output and "'SynapsesModel'" in output
     assert f"SYNAPSES {len(net['synapses'])} {[int(i) for i in net['synapses'].i[:5]]}" in output
-    assert "TABLES ['clocks', 'runs', 'schedule', 'steps']" in output  # no external identifiers: no such table
+    # no external identifiers: no such table
+    assert "TABLES ['clocks', 'preferences', 'runs', 'schedule', 'slots', 'steps']" in output
     assert "'seed': [1]" in output
     data = read_plain(path)
     assert data["brian2/codegen_target"] == "numpy"

@@ -42,7 +42,8 @@ def build(description: ObjectDescription, context: BuildContext):
         return EventMonitor(source, attrs["event"], variables=variables or None, record=attrs.get("record", True),
                             name=description.name)
     if kind == "StateMonitor":
-        record = True if attrs.get("record") else np.asarray(description.tables["recorded"]["index"])
+        index = np.asarray(description.tables.get("recorded", {}).get("index", []))
+        record = True if attrs.get("record") else (index.astype(np.int64) if len(index) else False)
         return StateMonitor(source, variables, record=record, clock=clock, name=description.name)
     return PopulationRateMonitor(source, name=description.name)
 
@@ -57,8 +58,8 @@ def check(description: ObjectDescription, model, checker) -> None:
     if size is None:  # a Synapses: one element per synapse
         size = next((len(d.tables.get("connectivity", {}).get("i", [])) for d in model.objects if d.name == source),
                     None)
-    if index.ndim != 1 or index.dtype.kind not in "iu" or (
-            len(index) and (index.min() < 0 or size is None or index.max() >= size)):
+    if index.ndim != 1 or (len(index) and (index.dtype.kind not in "iu" or index.min() < 0 or size is None
+                                           or index.max() >= size)):
         raise UnsafeModelError(f"'{description.name}': the recorded indices must be whole numbers from 0 to the "
                                f"size of '{source}' ({size}) minus 1.")
 

@@ -37,4 +37,4 @@ SPEC = model_type("PoissonGroupModel", "A Brian2 PoissonGroup; rates as an expre
 ])
 
 KIND = Kind("PoissonGroup", describe=describe, build=build, stage=GROUPS, nwb_type="PoissonGroupModel",
-            specs=(SPEC,), stateful=True, role="group,input", random=True)
+            specs=(SPEC,), stateful=True, role="group,input", random=True, names=frozenset({"rates"}))

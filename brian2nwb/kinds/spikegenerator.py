@@ -7,6 +7,8 @@ there for a ``TimeSeries``; ``/events`` is where NWB keeps ``EventsTable``s.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from brian2 import SpikeGeneratorGroup, second
 from hdmf.common import VectorData
@@ -20,6 +22,7 @@ from ..describe import ObjectDescription, group_tables
 from ..extension import nwb_class
 from ..kind import GROUPS, Kind
 from ..safety import UnsafeModelError, check_time
+from ..table_docs import TableDoc
 from ..spec_types import float_attribute, int_attribute, link, model_type, name_attribute, neuron_column
 
 
@@ -56,6 +59,25 @@ def describe(group, initial: dict | None) -> ObjectDescription:
     return ObjectDescription("SpikeGeneratorGroup", group.name, attrs, tables)
 
 
+def settings(group) -> dict:
+    """The spikes and period, which ``set_spikes()`` replaces between runs."""
+    return {"spikes": {"neuron": np.asarray(group.variables["neuron_index"].get_value(), dtype=np.int64),
+                       "time": np.asarray(group.variables["spike_time"].get_value(), dtype=np.float64)},
+            "period": {"period": np.asarray([group.variables["period"].get_value().item()], dtype=np.float64)}}
+
+
+def configure(group, tables: dict) -> None:
+    """``set_spikes()`` as the user called it (the spikes as Brian2 kept them: sorted)."""
+    group.set_spikes(np.asarray(tables["spikes"]["neuron"]), np.asarray(tables["spikes"]["time"]) * second,
+                     period=float(np.asarray(tables["period"]["period"])[0]) * second, sorted=True)
+
+
+def start_with(description: ObjectDescription, tables: dict) -> None:
+    """The spikes and period it was built with (set_spikes() replaced them later)."""
+    description.tables["spikes"] = tables["spikes"]
+    description.attrs["period"] = float(np.asarray(tables["period"]["period"])[0])
+
+
 def build(description: ObjectDescription, context: BuildContext) -> SpikeGeneratorGroup:
     attrs, spikes = description.attrs, description.tables["spikes"]
     group = SpikeGeneratorGroup(attrs["N"], spikes["neuron"], np.asarray(spikes["time"]) * second,
@@ -85,16 +107,24 @@ def continue_from(group: SpikeGeneratorGroup, description: ObjectDescription, t_
 
 
 def check(description: ObjectDescription, model, checker) -> None:
-    """The spikes: neurons of the group (indices Brian2 uses as offsets), finite times in order."""
-    spikes, size = description.tables.get("spikes", {}), description.attrs.get("N")
-    neurons, times = np.asarray(spikes.get("neuron", [])), np.asarray(spikes.get("time", []), dtype=float)
-    if neurons.shape != times.shape or neurons.ndim != 1 or (len(neurons) and neurons.dtype.kind not in "iu"):
-        raise UnsafeModelError(f"'{description.name}': its spikes need one neuron index and one time each.")
-    if len(neurons) and (neurons.min() < 0 or neurons.max() >= int(size)):
-        raise UnsafeModelError(f"'{description.name}': spikes of neurons outside its {size} neurons.")
-    if len(times) and (not np.all(np.isfinite(times)) or times.min() < 0 or np.any(np.diff(times) < 0)):
-        raise UnsafeModelError(f"'{description.name}': spike times must be finite, not negative and in order.")
-    check_time(description.attrs.get("period", 0.0), f"'{description.name}' period", allow_zero=True)
+    """The spikes (those it was built with and those set_spikes() replaced them with): neurons of the group
+    (indices Brian2 uses as offsets), finite times in order; the periods."""
+    size, what = description.attrs.get("N"), f"'{description.name}'"
+    check_time(description.attrs.get("period", 0.0), f"{what} period", allow_zero=True)
+    for name, spikes in description.tables.items():
+        if name == "spikes" or re.fullmatch(r"step_\d+_spikes", name):
+            neurons, times = np.asarray(spikes.get("neuron", [])), np.asarray(spikes.get("time", []), dtype=float)
+            if neurons.shape != times.shape or neurons.ndim != 1 or (len(neurons) and neurons.dtype.kind not in "iu"):
+                raise UnsafeModelError(f"{what} {name}: its spikes need one neuron index and one time each.")
+            if len(neurons) and (neurons.min() < 0 or neurons.max() >= int(size)):
+                raise UnsafeModelError(f"{what} {name}: spikes of neurons outside its {size} neurons.")
+            if len(times) and (not np.all(np.isfinite(times)) or times.min() < 0 or np.any(np.diff(times) < 0)):
+                raise UnsafeModelError(f"{what} {name}: spike times must be finite, not negative and in order.")
+        elif re.fullmatch(r"step_\d+_period", name):
+            period = np.asarray(spikes.get("period", []), dtype=float)
+            if period.shape != (1,):
+                raise UnsafeModelError(f"{what} {name}: one period is expected.")
+            check_time(period[0], f"{what} {name}", allow_zero=True)
 
 
 def to_nwb(description: ObjectDescription, nwbfile) -> tuple[dict, dict]:
@@ -126,7 +156,15 @@ SPEC = model_type("SpikeGeneratorGroupModel", "A Brian2 SpikeGeneratorGroup; its
     float_attribute("period", "Period of repetition in seconds; 0 if none."),
 ], links=[link("spikes", "SpikeGeneratorTable", "The spike trains the group emits (in /events).")])
 
+TABLE_DOCS = {
+    "spikes": TableDoc("The spike trains of the group (set_spikes()), sorted by time.",
+                       {"neuron": "Index of the neuron that emits the spike.", "time": "Time of the spike in seconds."}),
+    "period": TableDoc("The period of repetition of the spike trains.",
+                       {"period": "Period in seconds; 0 if the pattern does not repeat."}),
+}
+
 KIND = Kind("SpikeGeneratorGroup", describe=describe, build=build, stage=GROUPS, results=write_spike_generators,
             nwb_type="SpikeGeneratorGroupModel", specs=(TABLE_SPEC, SPEC), stateful=True, role="group,input",
             to_nwb=to_nwb, from_nwb=from_nwb, names=frozenset({"period"}), check=check,
-            continue_from=continue_from)
+            continue_from=continue_from, settings=settings, configure=configure,
+            start_with=start_with, table_docs=TABLE_DOCS)

@@ -109,4 +109,4 @@ SERIES_SPEC = NWBGroupSpec(
 )
 
 KIND = Kind("StateMonitor", stage=MONITORS, results=write_state_monitors, specs=(SERIES_SPEC, MONITOR_SPEC),
-            **MONITOR)
+            sample_method="record_single_timestep", **MONITOR)

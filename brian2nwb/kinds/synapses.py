@@ -3,6 +3,8 @@ summed variables, per-synapse state, and what any group carries (``run_regularly
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from brian2 import Quantity, Synapses, second
 from brian2.equations.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Expression, SingleEquation
@@ -51,28 +53,68 @@ def describe(synapses, initial: dict | None) -> ObjectDescription:
     for table in ("final_state", "initial_state"):
         if table in tables and synapses.multisynaptic_index:
             tables[table].pop(synapses.multisynaptic_index, None)  # recomputed by connect()
-    connectivity = {"i": _relative_indices(synapses, "_synaptic_pre", synapses.source),
-                    "j": _relative_indices(synapses, "_synaptic_post", synapses.target)}
     pathways = {"pathway": [], "prepost": [], "event": [], "code": [], "delay": [], "per_synapse_delay": []}
     for pathway in synapses._pathways:
-        objname = pathway.name[len(synapses.name) + 1:]
         delay = pathway.variables["delay"]
-        pathways["pathway"].append(objname)
+        pathways["pathway"].append(pathway.name[len(synapses.name) + 1:])
         pathways["prepost"].append(pathway.prepost)
         pathways["event"].append(pathway.event)
         pathways["code"].append(pathway.code)
-        pathways["delay"].append(float(delay.get_value().item()) if delay.scalar else 0.0)
         pathways["per_synapse_delay"].append(not delay.scalar)
-        if not delay.scalar:
-            connectivity[f"delay_{objname}"] = Quantity(np.array(delay.get_value(), copy=True), dim=delay.dim)
-    pathways["delay"] = np.asarray(pathways["delay"], dtype=np.float64)
+    current = settings(synapses, copy=True)
+    pathways["delay"] = current["delays"]["delay"]
     pathways["per_synapse_delay"] = np.asarray(pathways["per_synapse_delay"], dtype=bool)
-    tables["connectivity"] = connectivity
+    tables["connectivity"] = current["connectivity"]
     tables["pathways"] = pathways
     flying = in_flight(synapses)
     if len(flying["synapse"]):
         tables["in_flight"] = flying
     return ObjectDescription("Synapses", synapses.name, attrs, tables)
+
+
+def settings(synapses, copy: bool = False) -> dict:
+    """What ``connect()`` and setting delays change between runs: ``connectivity`` (i, j and per-synapse
+    delays ``delay_<pathway>``, in Brian2's order: new synapses come last) and ``delays`` (each pathway's one
+    delay; 0 where delays are per synapse). ``copy=False`` gives views of Brian2's arrays."""
+    connectivity = {"i": _relative_indices(synapses, "_synaptic_pre", synapses.source),
+                    "j": _relative_indices(synapses, "_synaptic_post", synapses.target)}
+    delays = {"pathway": [], "delay": []}
+    for pathway in synapses._pathways:
+        name, delay = pathway.name[len(synapses.name) + 1:], pathway.variables["delay"]
+        delays["pathway"].append(name)
+        delays["delay"].append(float(delay.get_value().item()) if delay.scalar else 0.0)
+        if not delay.scalar:
+            connectivity[f"delay_{name}"] = Quantity(np.array(delay.get_value(), copy=copy or None), dim=delay.dim)
+    delays["delay"] = np.asarray(delays["delay"], dtype=np.float64)
+    return {"connectivity": connectivity, "delays": delays}
+
+
+def configure(synapses, tables: dict) -> None:
+    """Synapses connected since (rows beyond the current ones) and delays set, as the user did."""
+    connectivity = tables["connectivity"]
+    count = len(synapses)
+    i, j = np.asarray(connectivity["i"]), np.asarray(connectivity["j"])
+    if len(i) < count:
+        raise ValueError(f"'{synapses.name}' has {count} synapses; a step of the recording has {len(i)} (Brian2 "
+                         "removes no synapses).")
+    if len(i) > count:
+        synapses.connect(i=i[count:].astype(np.int32), j=j[count:].astype(np.int32))
+    for name, delay in zip(tables["delays"]["pathway"], tables["delays"]["delay"]):
+        variable = getattr(synapses, str(name)).variables["delay"]
+        column = connectivity.get(f"delay_{name}")
+        if column is not None:
+            set_values(variable, column)
+        elif variable.scalar:
+            set_values(variable, np.asarray([delay]))
+
+
+def start_with(description: ObjectDescription, tables: dict) -> None:
+    """The description as the Synapses was at the start: its first connectivity and delays."""
+    description.tables["connectivity"] = tables["connectivity"]
+    pathways = description.tables.get("pathways", {})
+    first = dict(zip(map(str, tables["delays"]["pathway"]), tables["delays"]["delay"]))
+    pathways["delay"] = np.asarray([first.get(str(name), delay) for name, delay in
+                                    zip(pathways.get("pathway", []), pathways.get("delay", []))], dtype=np.float64)
 
 
 def in_flight(synapses) -> dict:
@@ -262,17 +304,18 @@ def check(description: ObjectDescription, model, checker) -> None:
         check_time(delay, f"{what} pathway '{name}' delay", allow_zero=True)
     if tables.get("in_flight") and not tables.get("connectivity"):
         raise UnsafeModelError(f"{what}: spikes in flight but no synapses.")
+    for name, table in tables.items():
+        if re.fullmatch(r"step_\d+_delays", name):
+            if not set(map(str, table.get("pathway", []))) <= set(map(str, pathways.get("pathway", []))):
+                raise UnsafeModelError(f"{what} {name}: delays of pathways it does not have.")
+            for pathway, delay in zip(table.get("pathway", []), table.get("delay", [])):
+                check_time(delay, f"{what} {name} '{pathway}' delay", allow_zero=True)
+        elif re.fullmatch(r"step_\d+_connectivity", name):
+            _check_connectivity(table, f"{what} {name}", attrs, pathways, model)
     connectivity = tables.get("connectivity", {})
     if not connectivity:
         return
-    i, j = connectivity.get("i", np.zeros(0)), connectivity.get("j", np.zeros(0))  # read where placed (build)
-    if len(i) != len(j) or len(i) > MAX_SIZE:
-        raise UnsafeModelError(f"{what}: connectivity i and j differ in length or are too long.")
-    sizes = sizes_of(model)
-    for index, end in ((i, attrs.get("source")), (j, attrs.get("target"))):
-        limit = sizes.get(end)
-        if limit is not None and not _placed_and_checked(index):
-            _check_ends(np.asarray(index), limit, what, end)
+    i = _check_connectivity(connectivity, what, attrs, pathways, model)
     flying = tables.get("in_flight", {})
     steps, targets = np.asarray(flying.get("steps", [])), np.asarray(flying.get("synapse", []))
     if len(targets) and (not set(map(str, flying.get("pathway", []))) <= set(map(str, pathways.get("pathway", [])))
@@ -281,6 +324,18 @@ def check(description: ObjectDescription, model, checker) -> None:
                          or steps.max() > MAX_QUEUE_STEPS):
         raise UnsafeModelError(f"{what}: spikes in flight must name its pathways, its {len(i)} synapses (offsets into "
                                f"memory) and 0 to {MAX_QUEUE_STEPS} time steps.")
+
+
+def _check_connectivity(connectivity: dict, what: str, attrs: dict, pathways: dict, model):
+    """i and j inside the groups they connect, per-synapse delays of its pathways; returns i."""
+    i, j = connectivity.get("i", np.zeros(0)), connectivity.get("j", np.zeros(0))  # read where placed (build)
+    if len(i) != len(j) or len(i) > MAX_SIZE:
+        raise UnsafeModelError(f"{what}: connectivity i and j differ in length or are too long.")
+    sizes = sizes_of(model)
+    for index, end in ((i, attrs.get("source")), (j, attrs.get("target"))):
+        limit = sizes.get(end)
+        if limit is not None and not _placed_and_checked(index):
+            _check_ends(np.asarray(index), limit, what, end)
     known = {"i", "j"} | {f"delay_{name}" for name in pathways.get("pathway", [])}
     for column, values in connectivity.items():
         if column not in known or len(values) != len(i):
@@ -288,6 +343,7 @@ def check(description: ObjectDescription, model, checker) -> None:
                                    f"('delay_<pathway>'), or its length is not that of i.")
         if column.startswith("delay_") and not isinstance(values, StoredColumn) and _bad_delays(np.asarray(values)):
             raise UnsafeModelError(f"{what}: the delays {column!r} must be finite and not negative.")
+    return i
 
 
 def _bad_delays(delays: np.ndarray) -> bool:
@@ -296,6 +352,9 @@ def _bad_delays(delays: np.ndarray) -> bool:
 
 
 TABLE_DOCS = {
+    "delays": TableDoc("The one delay of each pathway whose synapses share it.",
+                       {"pathway": "Name of the pathway.",
+                        "delay": "Its delay in seconds (0 where delays are per synapse: see 'connectivity')."}),
     "connectivity": TableDoc("The realised synapses, one row per synapse, in Brian2's order.",
                              {"i": "Index of the presynaptic neuron in the source group.",
                               "j": "Index of the postsynaptic neuron in the target group."},
@@ -326,4 +385,5 @@ SPEC = model_type("SynapsesModel", "A Brian2 Synapses object; 'connectivity' hol
 
 KIND = Kind("Synapses", describe=describe, build=build, stage=CONNECTIONS, nwb_type="SynapsesModel", specs=(SPEC,),
             stateful=True, role="synapses", elements="synapses", check=check, table_docs=TABLE_DOCS,
-            continue_from=continue_from, standalone_end=standalone_end)
+            continue_from=continue_from, standalone_end=standalone_end, settings=settings, configure=configure,
+            start_with=start_with)

@@ -1,0 +1,72 @@
+"""The run timeline (issue 18): every network of timeline_networks.py is recorded here, written, rebuilt in a
+fresh process, re-run and compared bit for bit (monitors and final state); files pass pynwb and nwbinspector
+(the autouse check in conftest.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from brian2 import ms, prefs
+
+import brian2nwb
+from helpers import HERE, SUBJECT
+from resimulate import dump
+from test_resimulation import assert_identical, resimulate
+from timeline_networks import NETWORKS
+
+
+@pytest.fixture
+def default_preferences():
+    """Networks that change preferences leave this process as it was."""
+    saved = {name: prefs[name] for name in ("legacy.refractory_timing", "core.default_float_dtype")}
+    yield
+    for name, value in saved.items():
+        prefs[name] = value
+
+
+def record(name: str, tmp_path, **kwargs):
+    net = NETWORKS[name]()
+    path = brian2nwb.to_nwb(net, tmp_path / f"{name}.nwb", subject=SUBJECT, **kwargs)
+    return net, path
+
+
+@pytest.mark.parametrize("name", sorted(NETWORKS))
+def test_replayed_exactly(name, tmp_path, default_preferences):
+    net, path = record(name, tmp_path)
+    assert_identical(resimulate(path, "numpy"), dump(net))
+
+
+def after(data: dict, t_end: float) -> dict:
+    """What each monitor recorded from ``t_end`` on (rows of its time array), and the state."""
+    kept = {}
+    for key, values in data.items():
+        monitor, _, column = key.rpartition("/")
+        if key.startswith("state/"):
+            kept[key] = values
+        else:
+            times = data[f"{monitor}/t"]
+            kept[key] = values[times >= t_end - 1e-12]
+    return kept
+
+
+@pytest.mark.parametrize("name", ["dt_changed", "custom_schedule", "spikes_replaced", "synapses_changed",
+                                  "legacy_refractory_timing"])
+def test_continued_exactly(name, tmp_path, default_preferences):
+    """from_nwb(state="final") in a fresh process continues with the settings in force at the end (dt, schedule,
+    spikes, synapses, preferences): the same as the original network running on."""
+    net, path = record(name, tmp_path)
+    t_end = float(net.t_)
+    net.run(20 * ms)
+    out = tmp_path / "continued.npz"
+    result = subprocess.run([sys.executable, str(HERE / "continue_run.py"), str(path), str(out), "numpy", "0.02"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    with np.load(out) as continued:
+        continued = dict(continued)
+    expected = after(dump(net), t_end)
+    assert set(continued) == set(expected)
+    for key, values in expected.items():
+        np.testing.assert_array_equal(continued[key], values, err_msg=key)
