@@ -71,6 +71,13 @@ def method_argument(method: str):
     return names[0] if len(names) == 1 else tuple(names)
 
 
+def method_options_argument(tables: dict) -> dict | None:
+    """Brian2's ``method_options`` from the ``method_options`` table (checked by `safety`)."""
+    parse = {"bool": lambda text: text == "True", "int": int, "float": float, "str": str}
+    return {str(row["option"]): parse[str(row["type"])](str(row["value"]))
+            for row in rows(tables.get("method_options"))} or None
+
+
 def dtype_argument(tables: dict) -> dict | None:
     """Brian2's ``dtype`` argument for variables that were not float64."""
     return {row["variable"]: np.dtype(str(row["dtype"])) for row in rows(tables.get("dtypes"))} or None

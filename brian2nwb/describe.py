@@ -300,6 +300,8 @@ def group_tables(group, size: int, initial: dict | None) -> dict:
     (tables that would be empty are left out)."""
     tables = object_states(group, size, initial)
     tables["dtypes"] = dtypes_table(group)
+    tables["method_options"] = method_options_table(getattr(getattr(group, "state_updater", None),
+                                                            "method_options", None))
     regular = regular_operations(group)
     if regular:
         tables["run_regularly"] = {"operation": [o.name for o in regular],
@@ -308,6 +310,24 @@ def group_tables(group, size: int, initial: dict | None) -> dict:
     if links:
         tables.update(links_tables(group, links))
     return tables
+
+
+#: Types a method option may have, by the name the ``method_options`` table gives them.
+OPTION_TYPES = {"bool": bool, "int": int, "float": float, "str": str}
+
+
+def method_options_table(options: dict | None) -> Table:
+    """Brian2's ``method_options`` (e.g. ``{"simplify": False}`` for ``exact``) as option, type and value (as
+    text); values other than numbers, booleans and names cannot be stored."""
+    rows = {"option": [], "type": [], "value": []}
+    for option, value in sorted((options or {}).items()):
+        kind = next((name for name, cls in OPTION_TYPES.items() if type(value) is cls), None)
+        if kind is None:
+            raise NotImplementedError(f"its method option {option}={value!r} is not a number, boolean or name")
+        rows["option"].append(str(option))
+        rows["type"].append(kind)
+        rows["value"].append(repr(value) if kind != "str" else value)
+    return rows if rows["option"] else {}
 
 
 def regular_operations(group) -> list:

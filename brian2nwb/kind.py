@@ -83,6 +83,8 @@ class Kind:
         ``settings(obj) -> {table name: table}``: what the user may replace between
         runs besides variables (a SpikeGeneratorGroup's spikes and period); a change
         is a ``configure`` step of the recording (`brian2nwb.timeline`).
+    settings_tables : frozenset of str
+        The names of the tables ``settings`` returns (what a step read from a file must hold).
     configure : callable or None
         ``configure(obj, tables)``: replaces them on a rebuilt object, as the user did.
     start_with : callable or None
@@ -116,6 +118,7 @@ class Kind:
     continue_from: Callable | None = None
     standalone_end: Callable | None = None
     settings: Callable | None = None
+    settings_tables: frozenset = frozenset()
     configure: Callable | None = None
     start_with: Callable | None = None
     sample_method: str | None = None

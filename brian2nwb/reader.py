@@ -83,6 +83,8 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
         _warn_about_target(model)
         runs, group_namespaces, end_random_state = recorded_runs(model, timed_arrays, namespace, functions)
         steps = timeline.decode(model)
+        if state == "initial":
+            _start_with_first_settings(model, steps)
         context = _context(model, group_namespaces, replayed)
     initial = model.attrs.get("initial_state", "none")
     if state == "initial" and initial == "none":
@@ -96,8 +98,6 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
                       "is unknown: the stochastic parts of the re-run will differ from the recording.",
                       Brian2NWBWarning, stacklevel=3)
     bar.update()
-    if state == "initial":
-        _start_with_first_settings(model, steps)
     for stage in sorted({BY_NAME[d.kind].stage for d in model.objects}):
         if stage == MONITORS:
             context.set_links()  # monitors may record linked variables
@@ -134,8 +134,6 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
     if len(slots):
         net.schedule = [str(slot) for slot in slots]
     start = float(model.attrs["t_end"]) if state == "final" else runs[0].start if runs else 0.0
-    if state == "final":
-        net.fork_time = start  # snapshot() may record a continuation from here
     if start > 0:  # a continuation, or a recording that continued another one (a fork)
         net.t_ = start
         if standalone.active():

@@ -65,9 +65,6 @@ class RebuiltNetwork(Network):
         self._clocks_by_name = dict(clocks or {})
         self._report = None
         self._by_name = {part.name: part for obj in list(objects) + list(waiting.values()) for part in walk(obj)}
-        #: The time a network rebuilt with ``state="final"`` starts at: `brian2nwb.snapshot` may record its
-        #: continuation from there (a fork), as long as it has not run.
-        self.fork_time: float | None = None
         self._warned_random_state = False
 
     @property

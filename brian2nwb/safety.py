@@ -481,6 +481,13 @@ def _check_object(description, checker: CodeChecker, names: set[str], sizes: dic
     for name in tables.get("run_regularly", {}).get("operation", []):
         check_name(str(name), f"{what} operation")
     rerender(tables.get("run_regularly", {}), "code", lambda code: checker.check_code(code, f"{what} operation"))
+    options = tables.get("method_options", {})
+    for option, option_type, value in zip(options.get("option", []), options.get("type", []),
+                                          options.get("value", [])):
+        check_name(str(option), f"{what} method option")
+        if not _is_option_value(str(option_type), str(value)):
+            raise UnsafeModelError(f"{what}: method option {option!r} has the value {printable(value)!r}, not a "
+                                   f"{printable(option_type)} (options may be booleans, numbers and names).")
     for dtype in tables.get("dtypes", {}).get("dtype", []):
         if str(dtype) not in ("float16", "float32", "float64", "longdouble"):
             raise UnsafeModelError(f"{what}: unknown floating-point type {dtype!r}.")
@@ -500,6 +507,19 @@ def _check_object(description, checker: CodeChecker, names: set[str], sizes: dic
         elif str(index):
             check_name(str(index), f"{what} link index")
     _check_state_tables(description, sizes.get(description.name), kind)
+
+
+def _is_option_value(kind: str, value: str) -> bool:
+    """Whether ``value`` is the text of a method option of type ``kind`` (bool, int, float or a name)."""
+    if kind == "bool":
+        return value in ("True", "False")
+    if kind == "str":
+        return bool(NAME.match(value))
+    try:
+        number = int(value) if kind == "int" else float(value)
+    except (ValueError, OverflowError):
+        return False
+    return kind in ("int", "float") and (kind == "float" or abs(number) < MAX_INTEGER) and math.isfinite(number)
 
 
 def rerender(table: dict, column: str, check) -> None:

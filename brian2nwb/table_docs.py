@@ -55,6 +55,9 @@ def variable_doc(column: str, unit: str, elements: str, shared: bool) -> str:
 GROUP_TABLES = {
     "dtypes": TableDoc("Variables declared with a floating-point type other than float64 (Brian2's dtype "
                        "argument).", {"variable": "Name of the variable.", "dtype": "Its numpy type, e.g. float32."}),
+    "method_options": TableDoc("Options of the integration method (Brian2's method_options argument).",
+                               {"option": "Name of the option.", "type": "Its type: bool, int, float or str.",
+                                "value": "Its value, as Python writes it."}),
     "run_regularly": TableDoc("Operations Brian2 runs regularly on the group (run_regularly); their clock, when "
                               "and order are in the network's 'schedule' table.",
                               {"operation": "Name of the operation (its Brian2 object).",

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import preferences
-from .errors import InvalidFileError, UnsafeModelError, printable
+from .errors import UnsafeModelError, printable
 
 
 @dataclass
@@ -72,12 +72,15 @@ class Action:
         ``replay(net, step)`` on a `RebuiltNetwork`.
     check : callable or None
         ``check(step, what)`` of the value a file holds (raise `UnsafeModelError`).
+    needs : str
+        The `brian2nwb.kind.Kind` field the target's kind must have (e.g. ``configure``).
     """
 
     target: str
     doc: str
     replay: Callable
     check: Callable | None = None
+    needs: str = ""
 
 
 # --- replaying (on a RebuiltNetwork) ------------------------------------------------------------
@@ -179,9 +182,9 @@ ACTIONS: dict[str, Action] = {
                          _replay_preference, _check_preference),
     "configure": Action("object", "what the object's kind lets the user replace between runs is replaced (e.g. a "
                                   "SpikeGeneratorGroup's set_spikes(); values in step_<row>_<table> tables)",
-                        _replay_configure),
+                        _replay_configure, needs="configure"),
     "sample": Action("object", "a StateMonitor records one sample outside a run (record_single_timestep())",
-                     _replay_sample),
+                     _replay_sample, needs="sample_method"),
 }
 
 #: Actions that do not change which runs leave results behind, or who is a member.
@@ -250,7 +253,10 @@ def check(model, known: set[str]) -> None:
         table.get("action", [])))]
     if len({len(c) for c in columns}) > 1 or len(columns[0]) > MAX_STEPS:
         raise UnsafeModelError("The steps table has columns of different lengths or too many rows.")
+    from .registry import BY_NAME
+
     clocks = {str(name) for name in model.tables.get("clocks", {}).get("clock", [])}
+    kinds = {d.name: BY_NAME.get(d.kind) for d in model.objects}
     for k, (action, target, run, value) in enumerate(zip(*columns)):
         what = f"Step {k} ({printable(action)})"
         entry = ACTIONS.get(str(action))
@@ -264,8 +270,14 @@ def check(model, known: set[str]) -> None:
             raise UnsafeModelError(f"{what} names the clock {printable(target)!r}, which the file does not have.")
         elif entry.target in ("object", "part") and str(target) not in known:
             raise UnsafeModelError(f"{what} names {printable(target)!r}, which is not an object of the file.")
+        if entry.needs and getattr(kinds.get(str(target)), entry.needs, None) is None:
+            raise UnsafeModelError(f"{what}: {printable(target)!r} is not an object of a kind that can do this.")
         if entry.check is not None:
             entry.check(Step(str(action), str(target), int(run), str(value)), what)
+    for k, step in enumerate(decode(model)):
+        if step.action == "configure" and set(step.tables) != set(kinds[step.target].settings_tables):
+            raise UnsafeModelError(f"Step {k} (configure) of {printable(step.target)!r} holds the tables "
+                                   f"{sorted(step.tables)}, not {sorted(kinds[step.target].settings_tables)}.")
 
 
 # --- what happened, on names only (writer: epochs and observation intervals; reader: members) ----
@@ -351,5 +363,3 @@ class Recording:
                     found.append([start, stop])
         return {name: [(start, stop) for start, stop in found] for name, found in intervals.items()}
 
-
-__all__ = ["ACTIONS", "Action", "Step", "Recording", "encode", "decode", "check", "written_steps", "InvalidFileError"]

@@ -69,8 +69,7 @@ def test_every_object_and_part_is_in_the_file_or_named(tmp_path):
         simulation = io.read().lab_meta_data["brian2"]
         scheduled = set(simulation.brian2_tables["schedule"].vector_datas["object"].data[:])
         described = set(simulation.objects__brian2_object_models)
-    objects = [obj for obj in net.objects if type(obj).__name__ != "RunRecorder"]
-    for obj in objects:
+    for obj in net.objects:
         for part in walk(obj):
             assert part.name in scheduled, part.name
         assert obj.name in described or f"{obj.name} (" in warned, obj.name

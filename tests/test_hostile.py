@@ -141,6 +141,16 @@ INVALID = {
     "TimedArray naming a missing series": lambda f: _set_where(f, "general/brian2/identifiers", "kind",
                                                                "timed_array", "reference", "elsewhere"),
     "unknown identifier kind": lambda f: f["general/brian2/identifiers/kind"].__setitem__(0, "module"),
+    # settings of the run timeline: allow-lists
+    "preference off the allow-list": lambda f: f["general/brian2/preferences/preference"].__setitem__(
+        0, "codegen.cpp.extra_compile_args_gcc"),
+    "preference value off the allow-list": lambda f: f["general/brian2/preferences/value"].__setitem__(
+        0, "__import__('os')"),
+    "schedule with an unknown slot": lambda f: f["general/brian2/slots/slot"].__setitem__(0, "os.system"),
+    "configure step on a NeuronGroup": lambda f: f["general/brian2/steps/action"].__setitem__(2, "configure"),
+    "dt step of a negative dt": lambda f: (f["general/brian2/steps/action"].__setitem__(2, "dt"),
+                                           f["general/brian2/steps/target"].__setitem__(2, "defaultclock"),
+                                           f["general/brian2/steps/value"].__setitem__(2, "-1")),
     "NaN run duration": lambda f: f["general/brian2/runs/duration"].__setitem__(0, np.nan),
     "NaN delay": lambda f: f[f"{OBJECTS}/synapses/pathways/delay"].__setitem__(0, np.nan),
     "negative delay": lambda f: f[f"{OBJECTS}/synapses/pathways/delay"].__setitem__(0, -1.0),

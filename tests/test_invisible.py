@@ -57,7 +57,7 @@ EXPLICIT = OBSERVE + """
         net.restore("before", filename="before.pkl")
         cells.I = 1.1 + 0.2 * k
         net.run(5 * ms)
-    net.restore("early")
+    net.restore("early", restore_random_state=True)  # the random numbers go back too
     net.run(5 * ms)
     net.restore()
     net.run(5 * ms)

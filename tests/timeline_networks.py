@@ -54,7 +54,8 @@ def dt_changed() -> Network:
 
 
 def custom_schedule() -> Network:
-    """net.schedule set before the first run and changed between runs (synapses before thresholds, then back)."""
+    """net.schedule set before the first run, changed between runs (synapses before thresholds, then back) and
+    after the last run."""
     source = _leaky("source")
     target = NeuronGroup(5, "v : 1", threshold="v > 0.5", reset="v = 0", name="target")
     synapses = Synapses(source, target, on_pre="v_post += 0.6", name="synapses")
@@ -66,6 +67,7 @@ def custom_schedule() -> Network:
     net.run(20 * ms)
     net.schedule = None  # back to Brian2's default
     net.run(20 * ms)
+    net.schedule = ["start", "groups", "synapses", "thresholds", "resets", "end"]  # for what comes next
     return net
 
 
@@ -133,6 +135,17 @@ def method_object() -> Network:
     net = Network(cells, SpikeMonitor(cells, name="spikes"))
     brian2nwb.snapshot(net)
     net.run(20 * ms)
+    return net
+
+
+def method_options_given() -> Network:
+    """method_options= (``exact`` without simplification changes the last bits of v)."""
+    cells = NeuronGroup(3, "dv/dt = (1.2 + 0.3 * i - v) / (7 * ms) + w / (3 * ms) : 1\ndw/dt = -w / (11 * ms) : 1",
+                        threshold="v > 1", reset="v = 0; w += 0.1", method="exact", method_options={"simplify": False},
+                        name="cells")
+    net = Network(cells, SpikeMonitor(cells, name="spikes"), StateMonitor(cells, "v", record=True, name="trace"))
+    brian2nwb.snapshot(net)
+    net.run(30 * ms)
     return net
 
 
@@ -247,7 +260,8 @@ def operation_added() -> Network:
 
 
 NETWORKS = {f.__name__: f for f in (dt_changed, custom_schedule, spikes_replaced, single_timesteps,
-                                   legacy_refractory_timing, one_spike_per_neuron, method_object, record_nothing,
+                                   legacy_refractory_timing, one_spike_per_neuron, method_object, method_options_given,
+                                   record_nothing,
                                    timed_array_rebound, group_namespace_read_by_monitor, binomial_functions,
                                    time_set_by_script, restored_from_file_stored_before_snapshot, synapses_changed,
                                    operation_added)}

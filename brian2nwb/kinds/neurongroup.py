@@ -10,6 +10,7 @@ from ..build import (
     custom_events,
     dtype_argument,
     method_argument,
+    method_options_argument,
     refractory_argument,
 )
 from ..describe import ObjectDescription, group_tables, method_used
@@ -52,7 +53,8 @@ def describe(group, initial: dict | None) -> ObjectDescription:
 def group_arguments(description: ObjectDescription, context: BuildContext) -> dict:
     """The keyword arguments a NeuronGroup (or subclass) is rebuilt with."""
     attrs, tables = description.attrs, description.tables
-    return dict(model=attrs["model"], method=method_argument(attrs["method"]), threshold=attrs.get("threshold"),
+    return dict(model=attrs["model"], method=method_argument(attrs["method"]),
+                method_options=method_options_argument(tables), threshold=attrs.get("threshold"),
                 reset=attrs.get("reset"), refractory=refractory_argument(attrs), events=custom_events(tables),
                 namespace=context.namespace(description.name), clock=context.clock(attrs.get("clock")),
                 dtype=dtype_argument(tables), name=description.name)

@@ -166,5 +166,5 @@ TABLE_DOCS = {
 KIND = Kind("SpikeGeneratorGroup", describe=describe, build=build, stage=GROUPS, results=write_spike_generators,
             nwb_type="SpikeGeneratorGroupModel", specs=(TABLE_SPEC, SPEC), stateful=True, role="group,input",
             to_nwb=to_nwb, from_nwb=from_nwb, names=frozenset({"period"}), check=check,
-            continue_from=continue_from, settings=settings, configure=configure,
-            start_with=start_with, table_docs=TABLE_DOCS)
+            continue_from=continue_from, settings=settings, settings_tables=frozenset({"spikes", "period"}),
+            configure=configure, start_with=start_with, table_docs=TABLE_DOCS)

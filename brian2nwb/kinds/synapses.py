@@ -9,7 +9,8 @@ import numpy as np
 from brian2 import Quantity, Synapses, second
 from brian2.equations.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Expression, SingleEquation
 
-from ..build import BuildContext, build_group_parts, dtype_argument, method_argument, rows, set_values
+from ..build import (BuildContext, build_group_parts, dtype_argument, method_argument, method_options_argument, rows,
+                     set_values)
 from ..describe import ObjectDescription, constant_over_dt_expressions, group_tables, method_used, var_type
 from ..equations import equations_text
 from .. import standalone
@@ -257,6 +258,7 @@ def build(description: ObjectDescription, context: BuildContext) -> Synapses:
     kwargs = {}
     if "method" in attrs:
         kwargs["method"] = method_argument(attrs["method"])
+        kwargs["method_options"] = method_options_argument(tables)
     synapses = Synapses(
         context.objects[attrs["source"]], context.objects[attrs["target"]], attrs["model"] or None,
         on_pre=on_pre or None, on_post=on_post or None, delay=delays or None, on_event=events or "spike",
@@ -385,5 +387,5 @@ SPEC = model_type("SynapsesModel", "A Brian2 Synapses object; 'connectivity' hol
 
 KIND = Kind("Synapses", describe=describe, build=build, stage=CONNECTIONS, nwb_type="SynapsesModel", specs=(SPEC,),
             stateful=True, role="synapses", elements="synapses", check=check, table_docs=TABLE_DOCS,
-            continue_from=continue_from, standalone_end=standalone_end, settings=settings, configure=configure,
-            start_with=start_with)
+            continue_from=continue_from, standalone_end=standalone_end, settings=settings,
+            settings_tables=frozenset({"connectivity", "delays"}), configure=configure, start_with=start_with)
