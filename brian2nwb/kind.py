@@ -85,6 +85,10 @@ class Kind:
         is a ``configure`` step of the recording (`brian2nwb.timeline`).
     settings_tables : frozenset of str
         The names of the tables ``settings`` returns (what a step read from a file must hold).
+    settings_signature : callable or None
+        ``settings_signature(obj) -> str``: a cheap text that changes whenever ``settings``
+        would (a Synapses' count and delays, not its 10^7 synapse ends); without it
+        the recorder hashes the tables at every run.
     configure : callable or None
         ``configure(obj, tables)``: replaces them on a rebuilt object, as the user did.
     start_with : callable or None
@@ -119,6 +123,7 @@ class Kind:
     standalone_end: Callable | None = None
     settings: Callable | None = None
     settings_tables: frozenset = frozenset()
+    settings_signature: Callable | None = None
     configure: Callable | None = None
     start_with: Callable | None = None
     sample_method: str | None = None

@@ -28,12 +28,12 @@ import numpy as np
 from brian2 import Network, seed
 from brian2.core.magic import MagicNetwork, magic_network
 
-from . import preferences, random_state, standalone
+from . import random_state, standalone
 from .describe import external_identifiers
 from .model import capture_states, stateful
 from .network import NetworkView, network_time, top_level_objects, walk
 from .registry import kind_of
-from .timeline import Step
+from .timeline import ACTIONS, Step, settings
 
 
 class RunRecord:
@@ -180,7 +180,7 @@ class RunRecorder:
         if random_state.readable():  # what Brian2's restore() puts back in both networks alike
             objects = self._current()
             self._settings.update({key: _setting_fingerprint(*setting) for key, setting in
-                                   settings(net, objects).items() if key[0] in ("dt", "configure")})
+                                   settings(net, objects).items() if ACTIONS[key[0]].reads_values})
 
     def sample(self, monitor) -> None:
         """The monitor is about to record one sample (outside a run: during one, a NetworkOperation takes it)."""
@@ -238,21 +238,21 @@ class RunRecorder:
         self._note_active(current.values(), new)
         self._note_settings(current.values(), values=True)
         states = capture_states(current.values(), copy=False)
+        prints = _fingerprints(states)  # each variable hashed once
         new_names = {obj.name for obj in new}
         fresh = {name: tables for name, tables in states.items() if name in new_names}
         if fresh:
             self.initial_state = dict(self.initial_state or {})
             self.initial_state.update({name: (_copy(per), _copy(shared)) for name, (per, shared) in fresh.items()})
-            self._fingerprints.update(_fingerprints(fresh))
         for name, (per_element, shared) in states.items():
             if name in fresh:
                 continue
-            before = self._fingerprints.get(name, {})
-            changed = {"state": _copy({k: v for k, v in per_element.items() if before.get(k) != _fingerprint(v)}),
-                       "shared_state": _copy({k: v for k, v in shared.items() if before.get(k) != _fingerprint(v)})}
+            before, now = self._fingerprints.get(name, {}), prints[name]
+            changed = {"state": _copy({k: v for k, v in per_element.items() if before.get(k) != now[k]}),
+                       "shared_state": _copy({k: v for k, v in shared.items() if before.get(k) != now[k]})}
             if changed["state"] or changed["shared_state"]:
                 self.steps.append(Step("set", name, tables=changed))
-        self._fingerprints.update(_fingerprints(states))
+        self._fingerprints.update(prints)
         if first:
             self._start_fingerprints = {name: dict(values) for name, values in self._fingerprints.items()}
         for obj in joined:  # samples taken before they joined, in the order taken
@@ -276,31 +276,13 @@ class RunRecorder:
     def _note_settings(self, objects, values: bool) -> None:
         """A step for each setting whose value differs from the last one seen (a setting seen for the first
         time gets a ``first`` step, written only if it changes later)."""
-        for (action, target), (value, tables) in settings(self.network, objects, values).items():
+        for (action, target), (value, tables, signature) in settings(self.network, objects, values).items():
             key = (action, target)
-            fingerprint = _setting_fingerprint(value, tables)
+            fingerprint = _setting_fingerprint(value, tables, signature)
             if self._settings.get(key) != fingerprint:
                 copied = {name: _copy(table) for name, table in tables.items()}
                 self.steps.append(Step(action, target, value=value, tables=copied, first=key not in self._settings))
                 self._settings[key] = fingerprint
-
-
-def settings(net, objects, values: bool = True) -> dict:
-    """``{(action, target): (value, tables)}`` of the settings that can change between runs: the schedule,
-    the preferences that change results and (``values``: when the device can read values) each clock's dt
-    and what each kind lets the user replace."""
-    found = {("schedule", ""): (",".join(net.schedule), {})}
-    for name, text in preferences.current().items():
-        found[("preference", name)] = (text, {})
-    if not values:
-        return found
-    for top in objects:
-        for part in walk(top):
-            found[("dt", part.clock.name)] = (repr(float(part.clock.dt_)), {})
-        kind = kind_of(top)
-        if kind is not None and kind[1].settings is not None:
-            found[("configure", top.name)] = ("", kind[1].settings(top))
-    return found
 
 
 def _holds_recordings(objects) -> bool:
@@ -309,7 +291,9 @@ def _holds_recordings(objects) -> bool:
                and len(obj.variables["t"].get_value()) > 0 for obj in objects)
 
 
-def _setting_fingerprint(value: str, tables: dict) -> str:
+def _setting_fingerprint(value: str, tables: dict, signature: str | None = None) -> str:
+    if signature is not None:
+        return value + signature
     return value + "".join(f"{name}:{column}:{_fingerprint(values)}" for name, table in sorted(tables.items())
                            for column, values in sorted(table.items()))
 

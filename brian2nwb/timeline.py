@@ -74,6 +74,12 @@ class Action:
         ``check(step, what)`` of the value a file holds (raise `UnsafeModelError`).
     needs : str
         The `brian2nwb.kind.Kind` field the target's kind must have (e.g. ``configure``).
+    capture : callable or None
+        For a setting: ``capture(net, objects) -> {target: (value, tables, signature)}``, its current values
+        on a live network (the recorder notes a step where one changes); ``signature`` is None, or a cheap
+        text that changes whenever the tables do (else the recorder hashes the tables).
+    reads_values : bool
+        Whether ``capture`` reads values of Brian2 arrays (not possible on standalone before its run).
     """
 
     target: str
@@ -81,6 +87,8 @@ class Action:
     replay: Callable
     check: Callable | None = None
     needs: str = ""
+    capture: Callable | None = None
+    reads_values: bool = False
 
 
 # --- replaying (on a RebuiltNetwork) ------------------------------------------------------------
@@ -139,6 +147,42 @@ def _replay_sample(net, step: Step) -> None:
     getattr(obj, kind_of(obj)[1].sample_method)()
 
 
+# --- the current value of each setting (on a live network) --------------------------------------
+
+def _capture_dt(net, objects) -> dict:
+    from .network import walk
+
+    return {part.clock.name: (repr(float(part.clock.dt_)), {}, None) for top in objects for part in walk(top)}
+
+
+def _capture_schedule(net, objects) -> dict:
+    return {"": (",".join(net.schedule), {}, None)}
+
+
+def _capture_preferences(net, objects) -> dict:
+    return {name: (text, {}, None) for name, text in preferences.current().items()}
+
+
+def _capture_configure(net, objects) -> dict:
+    from .registry import kind_of
+
+    found = {}
+    for top in objects:
+        kind = kind_of(top)
+        if kind is not None and kind[1].settings is not None:
+            signature = kind[1].settings_signature(top) if kind[1].settings_signature is not None else None
+            found[top.name] = ("", kind[1].settings(top), signature)
+    return found
+
+
+def settings(net, objects, values: bool = True) -> dict:
+    """``{(action, target): (value, tables, signature)}`` of every setting of ``net`` and its ``objects`` (without
+    ``values``: only those read without reading Brian2's arrays)."""
+    return {(name, target): setting for name, action in ACTIONS.items()
+            if action.capture is not None and (values or not action.reads_values)
+            for target, setting in action.capture(net, objects).items()}
+
+
 # --- checking a file's values -------------------------------------------------------------------
 
 def _check_dt(step: Step, what: str) -> None:
@@ -175,20 +219,22 @@ ACTIONS: dict[str, Action] = {
     "set": Action("object", "the user set variables (values in the target's step_<row>_state tables)", _replay_set),
     "store": Action("stored", "Network.store()", _replay_store),
     "restore": Action("stored", "Network.restore()", _replay_restore),
-    "dt": Action("clock", "a clock's dt is set (value: seconds)", _replay_dt, _check_dt),
+    "dt": Action("clock", "a clock's dt is set (value: seconds)", _replay_dt, _check_dt, capture=_capture_dt,
+                 reads_values=True),
     "schedule": Action("", "the network's schedule is set (value: its slots, comma-separated)", _replay_schedule,
-                       _check_schedule),
+                       _check_schedule, capture=_capture_schedule),
     "preference": Action("preference", "a Brian2 preference that changes results is set (target: its name)",
-                         _replay_preference, _check_preference),
+                         _replay_preference, _check_preference, capture=_capture_preferences),
     "configure": Action("object", "what the object's kind lets the user replace between runs is replaced (e.g. a "
-                                  "SpikeGeneratorGroup's set_spikes(); values in step_<row>_<table> tables)",
-                        _replay_configure, needs="configure"),
+                                  "SpikeGeneratorGroup's set_spikes(), a Synapses' connect(); values in "
+                                  "step_<row>_<table> tables)",
+                        _replay_configure, needs="configure", capture=_capture_configure, reads_values=True),
     "sample": Action("object", "a StateMonitor records one sample outside a run (record_single_timestep())",
                      _replay_sample, needs="sample_method"),
 }
 
-#: Actions that do not change which runs leave results behind, or who is a member.
-SETTINGS = ("dt", "schedule", "preference", "configure")
+#: The settings: actions whose steps set a value (recorded where it changes).
+SETTINGS = tuple(name for name, action in ACTIONS.items() if action.capture is not None)
 
 #: More steps than this is not a recording but an attack.
 MAX_STEPS = 10_000_000

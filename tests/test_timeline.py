@@ -39,6 +39,15 @@ def test_replayed_exactly(name, tmp_path, default_preferences):
     assert_identical(resimulate(path, "numpy"), dump(net))
 
 
+@pytest.mark.parametrize("name", ["binomial_functions", "spikes_replaced", "synapses_changed",
+                                  "restored_from_file_stored_before_snapshot"])
+def test_replayed_exactly_on_cython(name, tmp_path, cython_target):
+    """The causes whose code or random numbers differ on Cython (its own binomial code and blocks of random
+    numbers, synapses created by generated code)."""
+    net, path = record(name, tmp_path)
+    assert_identical(resimulate(path, "cython"), dump(net))
+
+
 def after(data: dict, t_end: float) -> dict:
     """What each monitor recorded from ``t_end`` on (rows of its time array), and the state."""
     kept = {}

@@ -3,6 +3,7 @@ summed variables, per-synapse state, and what any group carries (``run_regularly
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import numpy as np
@@ -88,6 +89,14 @@ def settings(synapses, copy: bool = False) -> dict:
             connectivity[f"delay_{name}"] = Quantity(np.array(delay.get_value(), copy=copy or None), dim=delay.dim)
     delays["delay"] = np.asarray(delays["delay"], dtype=np.float64)
     return {"connectivity": connectivity, "delays": delays}
+
+
+def settings_signature(synapses) -> str:
+    """Brian2 changes synapse ends only by ``connect()``, which adds synapses (``restore()`` takes both networks
+    back alike): the count and the delays tell a change."""
+    delays = [pathway.variables["delay"].get_value() for pathway in synapses._pathways]
+    return f"{len(synapses)}:" + ":".join(hashlib.blake2b(np.ascontiguousarray(d).view(np.uint8),
+                                                           digest_size=16).hexdigest() for d in delays)
 
 
 def configure(synapses, tables: dict) -> None:
@@ -388,4 +397,5 @@ SPEC = model_type("SynapsesModel", "A Brian2 Synapses object; 'connectivity' hol
 KIND = Kind("Synapses", describe=describe, build=build, stage=CONNECTIONS, nwb_type="SynapsesModel", specs=(SPEC,),
             stateful=True, role="synapses", elements="synapses", check=check, table_docs=TABLE_DOCS,
             continue_from=continue_from, standalone_end=standalone_end, settings=settings,
-            settings_tables=frozenset({"connectivity", "delays"}), configure=configure, start_with=start_with)
+            settings_tables=frozenset({"connectivity", "delays"}), settings_signature=settings_signature,
+            configure=configure, start_with=start_with)
