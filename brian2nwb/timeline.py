@@ -271,16 +271,20 @@ def encode(steps: list[Step], descriptions: dict) -> dict:
 _STEP_TABLE = re.compile(r"^step_(\d+)_(\w+)$")
 
 
-def decode(model) -> list[Step]:
-    """The steps of a model read from a file (a file without a ``steps`` table: its runs one after the other),
-    each with the tables its target holds for it."""
-    table = model.tables.get("steps")
+def _steps_of(tables: dict) -> list[Step]:
+    """The steps of a model's network tables, without their values (a file without a ``steps`` table: its
+    runs one after the other)."""
+    table = tables.get("steps")
     if not table:
-        count = len(model.tables.get("runs", {}).get("duration", []))
-        return [Step("run", run=k) for k in range(count)]
+        return [Step("run", run=k) for k in range(len(tables.get("runs", {}).get("duration", [])))]
     values = table.get("value", [""] * len(table["action"]))
-    steps = [Step(str(a), str(t), int(r), str(v)) for a, t, r, v in zip(table["action"], table["target"],
-                                                                       table["run"], values)]
+    return [Step(str(a), str(t), int(r), str(v)) for a, t, r, v in zip(table["action"], table["target"],
+                                                                      table["run"], values)]
+
+
+def decode(model) -> list[Step]:
+    """The steps of a model read from a file, each with the tables its target holds for it."""
+    steps = _steps_of(model.tables)
     for description in model.objects:
         for name, values in description.tables.items():
             match = _STEP_TABLE.match(name)
@@ -291,6 +295,7 @@ def decode(model) -> list[Step]:
 
 def check(model, known: set[str]) -> None:
     """The steps of a file: known actions, targets that exist, runs in range, values each action accepts."""
+    from .registry import BY_NAME
     from .safety import check_name
 
     runs = len(model.tables.get("runs", {}).get("duration", []))
@@ -299,8 +304,6 @@ def check(model, known: set[str]) -> None:
         table.get("action", [])))]
     if len({len(c) for c in columns}) > 1 or len(columns[0]) > MAX_STEPS:
         raise UnsafeModelError("The steps table has columns of different lengths or too many rows.")
-    from .registry import BY_NAME
-
     clocks = {str(name) for name in model.tables.get("clocks", {}).get("clock", [])}
     kinds = {d.name: BY_NAME.get(d.kind) for d in model.objects}
     for k, (action, target, run, value) in enumerate(zip(*columns)):
@@ -342,9 +345,7 @@ class Recording:
         runs = tables.get("runs", {})
         self.starts = np.asarray(runs.get("start_time", []), dtype=np.float64)
         self.durations = np.asarray(runs.get("duration", []), dtype=np.float64)
-        steps = tables.get("steps") or {"action": ["run"] * len(self.starts), "target": [""] * len(self.starts),
-                                         "run": list(range(len(self.starts)))}
-        self.steps = [(str(a), str(t), int(r)) for a, t, r in zip(steps["action"], steps["target"], steps["run"])]
+        self.steps = [(step.action, step.target, step.run) for step in _steps_of(tables)]
         schedule = tables.get("schedule", {})
         owners = [str(owner) for owner in schedule.get("owner", [])]
         members = schedule.get("member", [True] * len(owners))
