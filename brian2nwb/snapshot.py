@@ -2,10 +2,11 @@
 
 The recorder is not part of the network: it hooks the network's own entry
 points (``before_run``, ``after_run``, ``store``, ``restore`` and the state
-``store`` takes), as attributes of that one network object, and calls through
-to Brian2's methods unchanged. Nothing the script can see - the network's
-objects, names, schedule, profiling, stored states, random numbers, log lines -
-differs from the same script without brian2nwb.
+``store`` takes), as attributes of that one network object, and the methods
+with which a monitor samples outside a run (``StateMonitor.record_single_timestep``,
+on the class), each calling Brian2's method unchanged. Nothing the script can
+see - the network's objects, names, schedule, profiling, stored states, random
+numbers, log lines - differs from the same script without brian2nwb.
 
 What it notes is a sequence of `brian2nwb.timeline.Step` s: runs (their start,
 duration, the constants their code used, the random state at their start or the

@@ -12,6 +12,7 @@ import pytest
 from brian2 import ms, prefs
 
 import brian2nwb
+from brian2nwb.preferences import RECORDED
 from helpers import HERE, SUBJECT
 from resimulate import dump
 from test_resimulation import assert_identical, resimulate
@@ -21,7 +22,7 @@ from timeline_networks import NETWORKS
 @pytest.fixture
 def default_preferences():
     """Networks that change preferences leave this process as it was."""
-    saved = {name: prefs[name] for name in ("legacy.refractory_timing", "core.default_float_dtype")}
+    saved = {name: prefs[name] for name in RECORDED}
     yield
     for name, value in saved.items():
         prefs[name] = value
@@ -62,7 +63,7 @@ def after(data: dict, t_end: float) -> dict:
 
 
 @pytest.mark.parametrize("name", ["dt_changed", "custom_schedule", "spikes_replaced", "synapses_changed",
-                                  "legacy_refractory_timing"])
+                                  "preferences_changed"])
 def test_continued_exactly(name, tmp_path, default_preferences):
     """from_nwb(state="final") in a fresh process continues with the settings in force at the end (dt, schedule,
     spikes, synapses, preferences): the same as the original network running on."""

@@ -102,14 +102,18 @@ def single_timesteps() -> Network:
     return net
 
 
-def legacy_refractory_timing() -> Network:
-    """prefs.legacy.refractory_timing = True (changes when refractoriness ends); the test resets it."""
-    prefs.legacy.refractory_timing = True
+def preferences_changed() -> Network:
+    """Preferences that change results: float32 as the default type and no loop-invariant optimisations before
+    the first run, Brian2's older refractoriness timing switched on between runs (the test resets them)."""
+    prefs.core.default_float_dtype = np.float32
+    prefs.codegen.loop_invariant_optimisations = False
     cells = NeuronGroup(20, "dv/dt = (1.5 + 0.05 * i - v) / (5 * ms) : 1 (unless refractory)", threshold="v > 1",
                         reset="v = 0", refractory=1.05 * ms, method="exact", name="cells")
-    net = Network(cells, SpikeMonitor(cells, name="spikes"))
+    net = Network(cells, SpikeMonitor(cells, name="spikes"), StateMonitor(cells, "v", record=[0, 7], name="trace"))
     brian2nwb.snapshot(net)
-    net.run(40 * ms)
+    net.run(20 * ms)
+    prefs.legacy.refractory_timing = True
+    net.run(20 * ms)
     return net
 
 
@@ -260,7 +264,7 @@ def operation_added() -> Network:
 
 
 NETWORKS = {f.__name__: f for f in (dt_changed, custom_schedule, spikes_replaced, single_timesteps,
-                                   legacy_refractory_timing, one_spike_per_neuron, method_object, method_options_given,
+                                   preferences_changed, one_spike_per_neuron, method_object, method_options_given,
                                    record_nothing,
                                    timed_array_rebound, group_namespace_read_by_monitor, binomial_functions,
                                    time_set_by_script, restored_from_file_stored_before_snapshot, synapses_changed,
