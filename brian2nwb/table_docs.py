@@ -38,7 +38,7 @@ def state_doc(table: str, elements: str) -> TableDoc | None:
         rest = "." if shared else "; variables missing here had the values they have in final_state."
         return TableDoc(f"{what}, when the object joined the network (t=0 for most){rest}")
     if table.startswith("step_"):
-        step, _, rest = table[len("step_"):].partition("_")
+        step = table[len("step_"):].partition("_")[0]
         return TableDoc(f"{what}, as the user set them at step {step} of the network's 'steps' table (only "
                         "those that changed).")
     return None

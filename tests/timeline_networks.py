@@ -22,7 +22,6 @@ from brian2 import (
     defaultclock,
     ms,
     prefs,
-    second,
 )
 from brian2.input.binomial import BinomialFunction
 from brian2.stateupdaters.explicit import euler
