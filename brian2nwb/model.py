@@ -14,7 +14,8 @@ from .describe import ObjectDescription, clocks_table, external_identifiers, nam
     state_tables
 from .model_nwb import ModelDescription
 from .network import NetworkView
-from .registry import kind_of
+from .registry import BY_NAME, kind_of
+from .safety import is_state_table, state_variables
 
 #: Columns of the ``random_states`` table besides the run and its block rows.
 RANDOM_COLUMNS = ("mt_keys", "mt_pos", "has_gauss", "cached_gaussian", "rand_index", "randn_index")
@@ -130,9 +131,6 @@ def _keep_state_variables(description: ObjectDescription) -> None:
     """State tables keep only the variables a reader accepts (`safety.state_variables`, the one definition):
     Brian2's internal arrays of a kind (a SpikeGeneratorGroup's spike times, which have one value per
     element when it has as many spikes as neurons) are stored in the kind's own tables."""
-    from .registry import BY_NAME
-    from .safety import is_state_table, state_variables
-
     allowed = state_variables(description, BY_NAME[description.kind])
     for name, table in description.tables.items():
         if is_state_table(name):

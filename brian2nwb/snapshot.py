@@ -24,6 +24,7 @@ import hashlib
 import inspect
 import os
 import weakref
+from dataclasses import dataclass, field
 
 import numpy as np
 from brian2 import Network, seed
@@ -37,20 +38,23 @@ from .registry import kind_of
 from .timeline import ACTIONS, Step, settings
 
 
+@dataclass
 class RunRecord:
     """One ``run()`` call as the recorder saw it."""
 
-    def __init__(self, start: float):
-        self.start = start
-        self.duration = 0.0
-        self.seed: int | None = None
-        self.random_state: dict | None = None  # the random state at its start (when not seeded by brian2nwb)
-        self.identifiers: dict = {}  # (scope, identifier) -> Constant or Function
+    start: float
+    duration: float = 0.0
+    seed: int | None = None
+    random_state: dict | None = None  # the random state at its start (when not seeded by brian2nwb)
+    identifiers: dict = field(default_factory=dict)  # (scope, identifier) -> Constant or Function
 
 
 #: The token of the state at the start of the recording, which a restore() of a state stored before
 #: snapshot() (at that time) goes back to.
 START = "recording_start"
+
+#: What a device without seed() whose random state cannot be read leaves out.
+NO_SEED = "the random numbers of the runs (this device has no seed() and its random state cannot be read)"
 
 
 class RunRecorder:
@@ -78,7 +82,6 @@ class RunRecorder:
         self._members: set[str] = set()
         self._fingerprints: dict = {}
         self._settings: dict = {}
-        self._early_samples: dict = {}  # monitor name -> samples taken before it was seen in the network
         self._flags: dict = {}
         self._stored: dict = {}  # (name, file) -> (token, fingerprints)
         self._start_fingerprints: dict = {}  # the variables at the first run, where START goes back to
@@ -134,9 +137,8 @@ class RunRecorder:
         if run.seed is None:
             if random_state.readable():
                 run.random_state = random_state.capture()
-            elif not self.unreproducible or "seed()" not in self.unreproducible[-1]:
-                self.unreproducible.append("the random numbers of the runs (this device has no seed() and its "
-                                           "random state cannot be read)")
+            elif NO_SEED not in self.unreproducible:
+                self.unreproducible.append(NO_SEED)
         self.steps.append(Step("run", run=len(self.runs)))
         self.runs.append(run)
         self._running = True
@@ -185,13 +187,10 @@ class RunRecorder:
 
     def sample(self, monitor) -> None:
         """The monitor is about to record one sample (outside a run: during one, a NetworkOperation takes it)."""
-        if self._running:
+        if self._running or monitor.name not in self._members:  # (Brian2 samples only monitors that ran)
             return
-        if monitor.name in self._members:
-            self.sync()  # what the user changed before the sample is set before it
-            self.steps.append(Step("sample", monitor.name))
-        else:
-            self._early_samples[monitor.name] = self._early_samples.get(monitor.name, 0) + 1
+        self.sync()  # what the user changed before the sample is set before it
+        self.steps.append(Step("sample", monitor.name))
 
     def follows(self, obj) -> bool:
         """Whether ``obj`` is (or, for a magic network, may become) part of the recorded network."""
@@ -256,8 +255,6 @@ class RunRecorder:
         self._fingerprints.update(prints)
         if first:
             self._start_fingerprints = {name: dict(values) for name, values in self._fingerprints.items()}
-        for obj in joined:  # samples taken before they joined, in the order taken
-            self.steps.extend(Step("sample", obj.name) for _ in range(self._early_samples.pop(obj.name, 0)))
 
     def _note_active(self, objects, new: list) -> None:
         new_names = {obj.name for obj in new}
