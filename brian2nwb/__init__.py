@@ -9,10 +9,9 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 from .checkpoint import run_with_checkpoints  # noqa: E402
 from .explore import explore  # noqa: E402
-from .metadata import Brian2NWBWarning  # noqa: E402
 from .reader import from_nwb  # noqa: E402
 from .rebuilt import RebuiltNetwork  # noqa: E402
-from .errors import InvalidFileError, UnsafeModelError  # noqa: E402
+from .errors import Brian2NWBWarning, InvalidFileError, UnsafeModelError  # noqa: E402
 from .snapshot import snapshot  # noqa: E402
 from .sweep import sweep_table  # noqa: E402
 from .writer import to_nwb  # noqa: E402

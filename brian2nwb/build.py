@@ -8,6 +8,8 @@ exists already. This module holds what they share.
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,8 +17,36 @@ from brian2 import Clock, Quantity, defaultclock, linked_var, second
 from brian2.units.fundamentalunits import get_or_create_dimension
 from brian2.core.variables import DynamicArrayVariable
 
+import brian2
+
 from . import standalone
+from .errors import InvalidFileError, describe_failure
 from .stored import StoredColumn
+
+_BRIAN2_DIR = os.path.dirname(brian2.__file__) + os.sep
+
+
+def raised_by_brian2(error: BaseException) -> bool:
+    """Whether ``error`` was raised while Brian2's own code ran (its traceback passes through Brian2's
+    package): Brian2 refusing what it was given, rather than a bug of the code that called it."""
+    traceback = error.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename.startswith(_BRIAN2_DIR):
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+@contextmanager
+def refused_by_brian2(what: str):
+    """Brian2's refusal of a checked model (units that do not match, an identifier it cannot resolve)
+    becomes an `InvalidFileError` saying ``what`` Brian2 refused; anything else raises as itself."""
+    try:
+        yield
+    except Exception as error:
+        if isinstance(error, InvalidFileError) or not raised_by_brian2(error):
+            raise
+        raise InvalidFileError(f"{what}: {describe_failure(error)}") from error
 
 
 @dataclass

@@ -159,7 +159,7 @@ def _validate(path: Path, config) -> tuple[list, list]:
 def run_resimulate(args) -> int:
     from brian2 import SpikeMonitor, prefs
 
-    from .metadata import Brian2NWBWarning
+    from .errors import Brian2NWBWarning
     from .reader import from_nwb
     from .summary import summarize
     from .writer import to_nwb

@@ -10,8 +10,6 @@ module of `brian2nwb.kinds`; this module knows no kind.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 from brian2 import Quantity, TimedArray
 from brian2.core.functions import Function
@@ -21,30 +19,7 @@ from brian2.stateupdaters.base import StateUpdateMethod
 from brian2.units.fundamentalunits import DIMENSIONLESS
 
 from .network import NetworkView, walk
-
-Table = dict  # column name -> numpy array or Quantity, all of one length
-
-
-@dataclass
-class ObjectDescription:
-    """One Brian2 object as plain data.
-
-    Attributes
-    ----------
-    kind : str
-        The Brian2 class it is rebuilt as, e.g. ``"NeuronGroup"``.
-    name : str
-        The object's Brian2 name.
-    attrs : dict
-        Scalar settings (numbers, strings, small arrays) by NWB attribute name.
-    tables : dict of str to Table
-        Named tables (state, events, pathways...).
-    """
-
-    kind: str
-    name: str
-    attrs: dict = field(default_factory=dict)
-    tables: dict = field(default_factory=dict)
+from .description import Table
 
 
 def own_array_variables(obj) -> dict:

@@ -1,4 +1,4 @@
-"""The errors a file can cause, and the one place that turns a reader's failure into them.
+"""Every error and warning type of brian2nwb, and the one place that turns a reading library's failure into them.
 
 Every problem with a file's content reaches the user as an `InvalidFileError`
 (or its subclass `UnsafeModelError` for model code that brian2nwb refuses),
@@ -21,19 +21,40 @@ class UnsafeModelError(InvalidFileError):
     """The file's model holds something brian2nwb will not hand to Brian2 (code, names, units)."""
 
 
+#: The libraries that read files: an exception raised inside them while they read a file is the file's fault.
+READING_LIBRARIES = frozenset({"h5py", "hdmf", "hdmf_zarr", "pynwb", "zarr", "numcodecs"})
+
+
 @contextmanager
 def reading(path: str | os.PathLike, what: str = "read as a brian2nwb file"):
-    """Turn a reading library's failure into an `InvalidFileError` that names ``path`` (ours pass through)."""
+    """Turn a reading library's failure into an `InvalidFileError` that names ``path``.
+
+    Only exceptions raised inside the libraries that read files (`READING_LIBRARIES`) are converted, and
+    ``MemoryError``; brian2nwb's own errors and bugs, and everything else, raise as themselves.
+    """
     try:
         yield
-    except InvalidFileError:
-        raise
-    except FileNotFoundError:
-        raise
     except MemoryError:
         raise InvalidFileError(f"{path}: cannot be {what}: it needs more memory than this machine has.") from None
-    except Exception as error:  # noqa: BLE001 - h5py, hdmf, zarr and numcodecs raise dozens of types
+    except Exception as error:
+        if isinstance(error, (InvalidFileError, FileNotFoundError)) or not raised_in(error, READING_LIBRARIES):
+            raise
         raise InvalidFileError(f"{path}: cannot be {what}: {describe_failure(error)}") from error
+
+
+def raised_in(error: BaseException, packages: frozenset) -> bool:
+    """Whether the traceback of ``error`` passes through the code of one of ``packages`` (top-level names)."""
+    traceback = error.__traceback__
+    while traceback is not None:
+        if str(traceback.tb_frame.f_globals.get("__name__", "")).partition(".")[0] in packages:
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+class Brian2NWBWarning(UserWarning):
+    """Something the user should know about a file written or read: what was left out and why, what will not
+    re-run exactly."""
 
 
 def describe_failure(error: BaseException) -> str:

@@ -99,6 +99,11 @@ class Kind:
         The method that makes a monitor record one sample outside a run
         (``StateMonitor.record_single_timestep``); `snapshot` notes each call as a
         ``sample`` step.
+    fields : tuple of brian2nwb.fields.Field
+        The attributes of its descriptions, each with its role: its ndx-brian2 type
+        has one attribute per field, and the checker of a file's model checks each
+        by its role (an attribute that is not declared is refused). The columns of
+        its tables are declared in ``table_docs``.
     """
 
     name: str
@@ -127,3 +132,4 @@ class Kind:
     configure: Callable | None = None
     start_with: Callable | None = None
     sample_method: str | None = None
+    fields: tuple = ()

@@ -16,15 +16,12 @@ from brian2.devices.device import all_devices, get_device
 from pynwb import NWBFile
 from pynwb.file import Subject
 
+from .errors import Brian2NWBWarning
 from .extension import Brian2Simulation
 from .network import NetworkView
 
 #: What DANDI needs to know about the subject; ``age`` may be replaced by ``date_of_birth``.
 DANDI_SUBJECT_FIELDS = ("subject_id", "species", "sex", "age")
-
-
-class Brian2NWBWarning(UserWarning):
-    """Something was written differently from what the user may expect, or left out."""
 
 
 def make_subject(subject: Subject | dict | None) -> Subject | None:

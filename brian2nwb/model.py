@@ -10,9 +10,8 @@ from brian2 import TimedArray
 from brian2.core.base import BrianObject
 
 from . import binomial, preferences, random_state, standalone, timeline
-from .describe import ObjectDescription, clocks_table, external_identifiers, namespace_table, schedule_table, \
-    state_tables
-from .model_nwb import ModelDescription
+from .describe import clocks_table, external_identifiers, namespace_table, schedule_table, state_tables
+from .description import ModelDescription, ObjectDescription
 from .network import NetworkView
 from .registry import BY_NAME, kind_of
 from .safety import is_state_table, state_variables

@@ -13,8 +13,6 @@ are as natural here as many-row ones.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 from brian2 import Quantity
 from brian2.units.fundamentalunits import get_or_create_dimension
@@ -22,7 +20,7 @@ from hdmf.common import VectorData
 
 from .datasets import StorageOptions
 from .errors import InvalidFileError
-from .describe import ObjectDescription, Table
+from .description import ModelDescription, ObjectDescription, Table
 from .extension import NAMESPACE, TYPE_MAP, QuantityData, nwb_class
 from .quantities import dimensions_of, si_unit_name
 from .stored import stored_column
@@ -34,15 +32,6 @@ _BOOKKEEPING = {"help", "namespace", "neurodata_type", "object_id", "name", "des
 #: Names a table's container uses itself; a variable with such a name is stored as ``<name>_``
 #: (Brian2 names never end with an underscore, so the escape is unambiguous).
 RESERVED_COLUMNS = {"id", "name", "description", "colnames", "columns"}
-
-
-@dataclass
-class ModelDescription:
-    """The whole network as plain data."""
-
-    objects: list[ObjectDescription]
-    tables: dict[str, Table] = field(default_factory=dict)  # clocks, schedule, namespace, runs
-    attrs: dict = field(default_factory=dict)  # versions, dt, t_end, initial_state...
 
 
 def table_to_nwb(name: str, table: Table, storage: StorageOptions, doc: TableDoc, elements: str = "elements"):
@@ -120,9 +109,26 @@ def table_from_nwb(table, max_rows: int = MAX_TABLE_ROWS, direct: bool = False) 
         if data.dtype == object:
             data = np.asarray([v.decode() if isinstance(v, bytes) else v for v in data], dtype=object)
         if getattr(column, "dimensions", None) is not None:  # QuantityData
-            data = Quantity(data, dim=get_or_create_dimension(np.asarray(column.dimensions, dtype=float)))
+            data = Quantity(numbers(data, f"Table '{table.name}' column '{name}'"),
+                            dim=get_or_create_dimension(dimensions(column.dimensions, f"Column '{name}'")))
         result[_column_name(column.name)] = data
     return result
+
+
+def numbers(values, what: str, kinds: str = "iuf") -> np.ndarray:
+    """``values`` as a numeric array, refused if the file holds anything else there (text, objects)."""
+    array = np.asarray(values)
+    if array.dtype.kind not in kinds:
+        raise InvalidFileError(f"{what} holds {array.dtype} values, not {'whole ' if kinds == 'iu' else ''}numbers.")
+    return array
+
+
+def dimensions(values, what: str) -> np.ndarray:
+    """7 finite exponents of SI base units."""
+    array = numbers(values, f"{what}: its dimensions")
+    if array.shape != (7,) or not np.all(np.isfinite(array)) or np.abs(array).max() > 100:
+        raise InvalidFileError(f"{what}: its dimensions must be 7 finite exponents of SI base units.")
+    return array.astype(float)
 
 
 def _column_name(name: str) -> str:

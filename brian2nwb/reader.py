@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import os
 import warnings
-from contextlib import contextmanager
 
 import numpy as np
 from brian2 import Clock, defaultclock, prefs, second
 
 from . import standalone
-from .build import BuildContext, apply_state, quantity
+from .build import BuildContext, apply_state, quantity, refused_by_brian2
 from .kind import MONITORS
 from .kinds.spikemonitor import spikes_by_monitor
-from .errors import InvalidFileError, describe_failure, reading
-from .metadata import Brian2NWBWarning
-from .model_nwb import ModelDescription, model_from_nwb
+from .errors import InvalidFileError
+from .errors import Brian2NWBWarning
+from .model_nwb import ModelDescription, dimensions, model_from_nwb
 from .network import walk
 from .progress import progress_bar
 from . import preferences, timeline
@@ -76,16 +75,16 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
     model, timed_arrays, replayed = _read(path, list(replay))
     bar.update()
     namespace, functions = dict(namespace or {}), dict(functions or {})
-    with reading(path, "used: its model is inconsistent"):  # a value of a type or shape the checks did not expect
-        check_model(model, BY_NAME, user_identifiers=set(namespace), user_functions=set(functions),
-                    stimuli=set(timed_arrays))
-        extra = _replacements(model, dict(operations or {}), path)
-        _warn_about_target(model)
-        runs, group_namespaces, end_random_state = recorded_runs(model, timed_arrays, namespace, functions)
-        steps = timeline.decode(model)
-        if state == "initial":
-            _start_with_first_settings(model, steps)
-        context = _context(model, group_namespaces, replayed)
+    # every field is checked by its declared role before use: what fails after this is not the file's fault
+    model = check_model(model, BY_NAME, user_identifiers=set(namespace), user_functions=set(functions),
+                        stimuli=set(timed_arrays))
+    extra = _replacements(model, dict(operations or {}), path)
+    _warn_about_target(model)
+    runs, group_namespaces, end_random_state = recorded_runs(model, timed_arrays, namespace, functions)
+    steps = timeline.decode(model)
+    if state == "initial":
+        _start_with_first_settings(model, steps)
+    context = _context(model, group_namespaces, replayed)
     initial = model.attrs.get("initial_state", "none")
     if state == "initial" and initial == "none":
         raise InvalidFileError(
@@ -156,20 +155,14 @@ def _start_with_first_settings(model: ModelDescription, steps: list) -> None:
 
 
 def _build(kind, description, context):
-    """One object built by its kind; Brian2's refusal of a checked description becomes an `InvalidFileError`."""
+    """One object built by its kind."""
     with _refused_by_brian2(description):
         return kind.build(description, context)
 
 
-@contextmanager
 def _refused_by_brian2(description):
-    try:
-        yield
-    except InvalidFileError:
-        raise
-    except Exception as error:  # noqa: BLE001 - Brian2 raises many types for a model it cannot build
-        raise InvalidFileError(f"'{description.name}' ({description.kind}): Brian2 cannot build what the file "
-                               f"describes: {describe_failure(error)}") from error
+    return refused_by_brian2(f"'{description.name}' ({description.kind}): Brian2 cannot build what the file "
+                             "describes")
 
 
 def _replacements(model: ModelDescription, operations: dict, path) -> list:
@@ -215,10 +208,10 @@ def _read(path, replay: list[str]):
         for name, series in nwbfile.stimulus.items():
             if series.neurodata_type == "TimedArraySeries":
                 if len(series.data.shape) not in (1, 2) or np.shape(series.dimensions) != (7,) \
-                        or series.data.dtype.kind not in "fiub":
+                        or series.data.dtype.kind not in "fiub" or 0 in series.data.shape:
                     raise InvalidFileError(f"{path}: the TimedArray values '{name}' must be a 1-D or 2-D numeric "
-                                           "array with 7 SI dimensions.")
-                timed_arrays[name] = quantity(np.asarray(series.data[:]), series.dimensions)
+                                           "array of at least one value, with 7 SI dimensions.")
+                timed_arrays[name] = quantity(np.asarray(series.data[:]), dimensions(series.dimensions, f"TimedArray {name!r}"))
         replayed = {name: _recorded_spikes(nwbfile, model, name) for name in replay}
     return model, timed_arrays, replayed
 

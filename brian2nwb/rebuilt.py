@@ -12,9 +12,9 @@ import numpy as np
 from brian2 import Network, TimedArray, defaultclock, second, seed
 
 from . import binomial, random_state, standalone
-from .build import quantity, rows
-from .errors import InvalidFileError, describe_failure
-from .metadata import Brian2NWBWarning
+from .build import quantity, refused_by_brian2, rows
+from .errors import InvalidFileError
+from .errors import Brian2NWBWarning
 from .model_nwb import ModelDescription
 from .network import walk
 from .timeline import ACTIONS, Step
@@ -130,13 +130,15 @@ class RebuiltNetwork(Network):
             step = self.recorded_steps[self.next_step]
             self.next_step += 1
             self._report = report
-            try:
-                ACTIONS[step.action].replay(self, step)
-            except (InvalidFileError, KeyboardInterrupt):
-                raise
-            except Exception as error:  # noqa: BLE001 - Brian2 raises many types for a model it cannot run
-                raise InvalidFileError(f"Replaying step {self.next_step - 1} ({step.action} {step.target}) of the "
-                                       f"recording failed: {describe_failure(error)}") from error
+            ACTIONS[step.action].replay(self, step)
+
+    def before_run(self, run_namespace):
+        """Brian2's preparation of a run; Brian2 refusing the model (units that do not match, an identifier it
+        cannot resolve) is an `InvalidFileError`. What fails while the network runs (the user's own
+        functions and operations included) raises as itself."""
+        with refused_by_brian2("Brian2 cannot run the model the file describes (with the namespace, functions "
+                               "and operations passed to from_nwb)"):
+            Network.before_run(self, run_namespace)
 
     def _check_length(self, max_steps: int | None) -> None:
         dts = [float(obj.clock.dt_) for obj in self.objects if getattr(obj, "clock", None) is not None]

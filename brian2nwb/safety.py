@@ -17,7 +17,11 @@ import numpy as np
 from brian2.core.namespace import DEFAULT_CONSTANTS, DEFAULT_FUNCTIONS, DEFAULT_UNITS
 from brian2.stateupdaters.base import StateUpdateMethod
 
+from .description import ModelDescription, ObjectDescription
 from .errors import InvalidFileError, UnsafeModelError, printable  # noqa: F401 - InvalidFileError for kinds
+from .fields import BASE_FIELDS, Field, Role
+from .stored import StoredColumn
+from .table_docs import NETWORK_TABLES, find
 
 
 #: Largest group or synapse count accepted (Brian2 indexes with 32-bit integers).
@@ -41,7 +45,7 @@ SCHEDULE_SLOTS = {f"{prefix}{slot}" for slot in ("start", "groups", "thresholds"
                   for prefix in ("", "before_", "after_")}
 #: Identifiers Brian2 itself provides in model code.
 SPECIAL_NAMES = {"t", "dt", "t_in_timesteps", "i", "j", "N", "N_pre", "N_post", "N_incoming", "N_outgoing", "xi",
-                 "lastspike", "not_refractory", "lastupdate", "True", "False", "rates"}
+                 "lastspike", "not_refractory", "lastupdate", "True", "False"}
 #: Variables Brian2 gives groups besides those their equations declare, which a state table may hold (a
 #: kind's own are its `Kind.names`).
 STATE_NAMES = {"lastspike", "not_refractory", "lastupdate"}
@@ -295,61 +299,226 @@ def sizes_of(model) -> dict[str, int]:
     return sizes
 
 
-def check_model(model, kinds: dict, user_identifiers: set[str] = frozenset(),
-                user_functions: set[str] = frozenset(), stimuli: set[str] = frozenset()) -> None:
-    """Check every name, size, time and code string of a model read from a file.
+class CheckedModel(ModelDescription):
+    """A model read from a file whose every field `check_model` checked by its declared role: its code is
+    re-rendered from checked syntax trees, its names, sizes, times and tables are of the types and ranges
+    declared. Only `check_model` makes one, and the builders (`brian2nwb.reader`) take nothing else."""
 
-    ``kinds`` maps description kinds to `brian2nwb.kind.Kind`; a kind's own
-    ``check`` runs after the generic checks of its description.
+
+def check_model(model: ModelDescription, kinds: dict, user_identifiers: set[str] = frozenset(),
+                user_functions: set[str] = frozenset(), stimuli: set[str] = frozenset()) -> CheckedModel:
+    """Check every field of a model read from a file: each attribute of each object by the role its kind
+    declares (`Kind.fields`), each column of each table by the role its `TableDoc` declares, then what
+    each kind checks of its own structure (`Kind.check`).
+
+    ``kinds`` maps description kinds to `brian2nwb.kind.Kind`.
+
+    Returns
+    -------
+    CheckedModel
+        A copy of ``model`` holding the checked (re-rendered) values; ``model`` is not changed.
 
     Raises
     ------
-    UnsafeModelError
-        Naming the object and the field that is not acceptable.
+    InvalidFileError, UnsafeModelError
+        Naming the object, the field and what was expected.
     """
     if len(model.objects) > MAX_OBJECTS:
         raise InvalidFileError(f"The file holds {len(model.objects)} objects; brian2nwb reads at most {MAX_OBJECTS}.")
     check_time(model.attrs.get("t_end", 0.0), "The recording's end time t_end", allow_zero=True)
     check_name(model.attrs.get("network", "network"), "Network name")
-    check_network_tables(model, set(stimuli))
-    namespace = model.tables.get("identifiers", {})
-    identifiers = {str(i) for i in namespace.get("identifier", [])} | set(user_identifiers)
-    for identifier in identifiers - set(user_identifiers):
-        check_name(identifier, "Namespace identifier")
-    functions = {str(i) for i, kind in zip(namespace.get("identifier", []), namespace.get("kind", []))
-                 if kind != "constant"} | set(user_functions)
-    declared = set()
-    for description in model.objects:
-        if "model" in description.attrs:
-            declared |= declared_variables(str(description.attrs["model"]))
-        if description.kind in kinds:
-            declared |= kinds[description.kind].names
-    checker = CodeChecker(identifiers | declared, functions)
     names = {check_name(d.name, "Object name") for d in model.objects}
-    sizes = sizes_of(model)
     for description in model.objects:
         kind = kinds.get(description.kind)
         if kind is None or kind.build is None:
             raise UnsafeModelError(f"'{description.name}' is a {description.kind!r}, which brian2nwb does not "
                                    "rebuild.")
-        _check_object(description, checker, names, sizes, kind)
+    tables = {name: FieldChecker(None, names).network_table(name, table) for name, table in model.tables.items()}
+    checked = CheckedModel(objects=[], tables=tables, attrs=dict(model.attrs))
+    namespace = tables.get("identifiers", {})
+    identifiers = {str(i) for i in namespace.get("identifier", [])} | set(user_identifiers)
+    functions = {str(i) for i, kind in zip(namespace.get("identifier", []), namespace.get("kind", []))
+                 if kind != "constant"} | set(user_functions)
+    declared = set()
+    for description in model.objects:
+        if isinstance(description.attrs.get("model"), str):
+            declared |= declared_variables(description.attrs["model"])
+        declared |= kinds[description.kind].names
+    code = CodeChecker(identifiers | declared, functions)
+    checked.objects = [FieldChecker(code, names, kinds[d.kind]).description(d) for d in model.objects]
+    check_network_tables(checked, set(stimuli))
+    sizes = sizes_of(checked)
+    for description in checked.objects:
+        kind = kinds[description.kind]
+        _check_object(description, names, sizes, kind)
         if kind.check is not None:
-            kind.check(description, model, checker)
-    clocks = model.tables.get("clocks", {})
+            kind.check(description, checked, code)
+    clocks = tables.get("clocks", {})
     for name, dt in zip(clocks.get("clock", []), clocks.get("dt", [])):
-        check_name(str(name), "Clock name")
         check_time(dt, f"dt of clock '{name}'")
-    schedule = model.tables.get("schedule", {})
-    for name, when in zip(schedule.get("object", []), schedule.get("when", [])):
-        check_name(str(name), "Scheduled object name")
-        check_when(str(when), f"'{name}'")
-    check_recording(model, {str(name) for name in schedule.get("object", [])} | names)
+    check_recording(checked, {str(name) for name in tables.get("schedule", {}).get("object", [])} | names)
+    return checked
 
 
-#: Kinds of rows of the identifiers table, and the numpy types of constants.
-IDENTIFIER_KINDS = {"constant", "timed_array", "binomial", "function"}
-CONSTANT_DTYPES = {"float64", "float32", "float16", "longdouble", "int64", "int32", "int16", "int8", "uint64",
-                   "uint32", "uint16", "uint8", "bool"}
+class FieldChecker:
+    """Checks each field by the role it is declared with (`brian2nwb.fields.Role`), returning its checked
+    value: code re-rendered from its checked syntax tree, names and words from their allow-lists, numbers
+    of the declared type and range.
+
+    Parameters
+    ----------
+    code : CodeChecker or None
+        Checks code (None where no field holds code: the network's tables).
+    objects : set of str
+        The names of the file's objects (what a `Role.OBJECT` may name).
+    kind : brian2nwb.kind.Kind, optional
+        The kind of the object whose fields are checked.
+    """
+
+    def __init__(self, code: CodeChecker | None, objects: set[str], kind=None):
+        self.code, self.objects, self.kind = code, objects, kind
+
+    def description(self, description: ObjectDescription) -> ObjectDescription:
+        """A copy of one object's description with every attribute and table checked."""
+        what = f"'{description.name}'"
+        fields = {field.name: field for field in BASE_FIELDS + tuple(self.kind.fields)}
+        attrs = {}
+        for key, value in description.attrs.items():
+            if key not in fields:
+                raise UnsafeModelError(f"{what}: a {description.kind} has no attribute {printable(key)!r}.")
+            attrs[key] = self.value(fields[key], value, f"{what} {key}")
+        missing = [field.name for field in self.kind.fields if field.required and field.name not in attrs]
+        if missing:
+            raise InvalidFileError(f"{what}: a {description.kind} needs the attribute(s) {', '.join(missing)}.")
+        tables = {name: self.object_table(name, table, what) for name, table in description.tables.items()}
+        return ObjectDescription(description.kind, description.name, attrs, tables)
+
+    def object_table(self, name: str, table: dict, what: str) -> dict:
+        """An object's table: declared columns checked by role; a column of text must be declared (state
+        tables hold variables, checked by `_check_state_tables`)."""
+        if is_state_table(name):
+            return dict(table)
+        doc = find(name, self.kind.table_docs, self.kind.elements)
+        checked = {}
+        for column, values in table.items():
+            field = doc.field(column)
+            if field is not None:
+                checked[column] = self.column(field, values, f"{what} {name} column '{column}'")
+            elif _is_text(values):
+                raise UnsafeModelError(f"{what}: its table '{printable(name)}' has a column of text "
+                                       f"'{printable(column)}' that a {self.kind.name} does not have.")
+            else:
+                checked[column] = values
+        return checked
+
+    def network_table(self, name: str, table: dict) -> dict:
+        """A network table: a known table, every column declared and checked."""
+        doc = NETWORK_TABLES.get(name)
+        if doc is None:
+            raise InvalidFileError(f"The network table '{printable(name)}' is not one brian2nwb writes (known: "
+                                   f"{', '.join(sorted(NETWORK_TABLES))}).")
+        checked = {}
+        for column, values in table.items():
+            field = doc.field(column)
+            if field is None:
+                raise InvalidFileError(f"The network table '{name}' has an unknown column '{printable(column)}'.")
+            checked[column] = self.column(field, values, f"The '{name}' table's column '{column}'")
+        return checked
+
+    def value(self, field: Field, value, what: str):
+        """One attribute's checked value."""
+        role = field.role
+        if role.is_text and role is not Role.NAMES:
+            return self._text(field, value, what)
+        if role is Role.NAMES:
+            names = [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+            if not isinstance(names, (list, tuple, np.ndarray)):
+                raise UnsafeModelError(f"{what}: names must be text, not {type(value).__name__}.")
+            return [check_name(str(name) if isinstance(name, str) else name, what) for name in names]
+        if role is Role.DIMENSIONS:
+            return _dimensions(np.asarray(value), what, (7,))
+        return self.column(field, np.asarray([value]), what)[0].item()
+
+    def column(self, field: Field, values, what: str):
+        """One column's checked values (numbers are checked at once; text is checked row by row)."""
+        role = field.role
+        if role.is_text:
+            return np.asarray([self._text(field, value, what) for value in np.asarray(values, dtype=object).ravel()],
+                              dtype=object)
+        if role is Role.DIMENSIONS:
+            return _dimensions(np.asarray(values), what, (len(values), 7))
+        array = values if isinstance(values, StoredColumn) else np.asarray(values)
+        kinds = "bui" if role in (Role.SIZE, Role.INTEGER, Role.FLAG) else "buif"
+        if array.dtype.kind not in kinds:
+            wanted = "whole numbers" if kinds == "bui" else "numbers"
+            raise InvalidFileError(f"{what}: holds {array.dtype} values; it must hold {wanted}.")
+        if isinstance(array, StoredColumn) or not array.size:
+            return array
+        if role is Role.FLAG and array.dtype.kind != "b" and not np.isin(array, (0, 1)).all():
+            raise InvalidFileError(f"{what}: must be true or false (0 or 1).")
+        if role is Role.SIZE and (array.min() < 0 or array.max() > MAX_SIZE):
+            raise UnsafeModelError(f"{what}: must be whole numbers from 0 to {MAX_SIZE}.")
+        if role is Role.TIME and not (np.all(np.isfinite(array)) and array.min() >= 0 and array.max() <= 1e9):
+            raise UnsafeModelError(f"{what}: must be finite times from 0 to 1e9 seconds.")
+        return array
+
+    def _text(self, field: Field, value, what: str) -> str:
+        if not isinstance(value, str):
+            raise UnsafeModelError(f"{what}: must be text, not {type(value).__name__}.")
+        role = field.role
+        if len(value) > MAX_CODE_LENGTH:
+            raise UnsafeModelError(f"{what}: {len(value)} characters, more than brian2nwb reads ({MAX_CODE_LENGTH}).")
+        if role in (Role.NAME, Role.CHOICE) and value in field.choices:
+            return value
+        if role is Role.CHOICE:
+            raise UnsafeModelError(f"{what}: {printable(value)!r} is not one of {', '.join(map(repr, field.choices))}.")
+        if role is Role.NAME:
+            return check_name(value, what)
+        if role is Role.OBJECT:
+            if value not in self.objects:
+                raise UnsafeModelError(f"{what}: '{printable(value)}' is not an object of the file.")
+            return value
+        if role is Role.METHOD:
+            return check_method(value, what)
+        if role is Role.SLOT:
+            return check_when(value, what)
+        if role is Role.LITERAL:
+            if not _is_literal(value):
+                raise UnsafeModelError(f"{what}: {printable(value)!r} is not a literal (True, False, a number or a "
+                                       "name).")
+            return value
+        if role is Role.TEXT:
+            return value
+        if self.code is None:
+            raise UnsafeModelError(f"{what}: code where no code belongs.")
+        if role is Role.EQUATIONS:
+            return self.code.check_equations(value, what, self.kind.flags)
+        if role is Role.STATEMENTS:
+            return self.code.check_code(value, what)
+        return self.code.check_expression(value, what)
+
+
+def _is_text(values) -> bool:
+    return not isinstance(values, StoredColumn) and np.asarray(values).dtype.kind in "OUS"
+
+
+def _is_literal(value: str) -> bool:
+    if value in ("True", "False") or NAME.match(value):
+        return True
+    try:
+        return math.isfinite(float(value))
+    except (ValueError, OverflowError):
+        return False
+
+
+def _dimensions(array: np.ndarray, what: str, shape: tuple) -> np.ndarray:
+    if array.shape != shape or array.dtype.kind not in "iuf" or not np.all(np.isfinite(array)) \
+            or (array.size and np.abs(array).max() > MAX_UNIT_POWER):
+        raise InvalidFileError(f"{what}: dimensions must be 7 finite exponents of SI base units, up to "
+                               f"{MAX_UNIT_POWER}.")
+    return array
+
+
 #: Most time steps `RebuiltNetwork.run_recorded` simulates unless asked for more.
 MAX_RECORDED_STEPS = 10**8
 
@@ -378,19 +547,13 @@ def check_network_tables(model, stimuli: set[str]) -> None:
     for k in range(rows_count):
         identifier, kind = str(table["identifier"][k]), str(table["kind"][k])
         what = f"Identifier '{printable(identifier)}'"
-        check_name(identifier, "Namespace identifier")
-        if kind not in IDENTIFIER_KINDS:
-            raise InvalidFileError(f"{what}: unknown kind {printable(kind)!r} (known: {sorted(IDENTIFIER_KINDS)}).")
         if str(table["scope"][k]) != "run" and str(table["scope"][k]) not in names:
             raise InvalidFileError(f"{what}: its scope {printable(table['scope'][k])!r} is not 'run' or an object.")
         if not 0 <= int(table["run"][k]) < max(count, 1):
             raise InvalidFileError(f"{what}: run {table['run'][k]} out of range (the file has {count} runs).")
-        dimensions = np.asarray(table["dimensions"][k], dtype=float)
-        if dimensions.shape != (7,) or not np.all(np.isfinite(dimensions)) or np.abs(dimensions).max() > 100:
-            raise InvalidFileError(f"{what}: its dimensions must be 7 finite SI exponents up to 100.")
         value = float(table["value"][k])
-        if kind == "constant" and str(table["dtype"][k]) not in CONSTANT_DTYPES:
-            raise InvalidFileError(f"{what}: unknown type {printable(table['dtype'][k])!r}.")
+        if kind == "constant" and not str(table["dtype"][k]):
+            raise InvalidFileError(f"{what}: a constant without a type.")
         if kind == "binomial" and str(table["reference"][k]) not in binomials:
             raise InvalidFileError(f"{what}: its BinomialFunction '{printable(table['reference'][k])}' is not a row "
                                    "of the binomials table.")
@@ -452,60 +615,25 @@ def check_recording(model, known: set[str]) -> None:
                                        "exist.")
 
 
-def _check_object(description, checker: CodeChecker, names: set[str], sizes: dict, kind) -> None:
-    """The fields any kind may have: references, equations, code, names, types, state columns."""
-    flags = kind.flags
-    attrs, tables, what = description.attrs, description.tables, f"'{description.name}'"
-    for key in ("source", "target"):
-        if key in attrs and attrs[key] not in names:
-            raise UnsafeModelError(f"{what}: its {key} '{attrs[key]}' is not an object of the file.")
-    # code is handed to Brian2 as re-rendered from its checked syntax tree, never as the file's text
-    if "model" in attrs:
-        attrs["model"] = checker.check_equations(str(attrs["model"]), f"{what} model", flags)
-    if "method" in attrs:
-        check_method(str(attrs["method"]), what)
-    for key in ("threshold", "refractory", "rates", "weight"):
-        if key in attrs:
-            attrs[key] = checker.check_expression(str(attrs[key]), f"{what} {key}")
-    if "reset" in attrs:
-        attrs["reset"] = checker.check_code(str(attrs["reset"]), f"{what} reset")
-    for key in ("variables", "target_var", "event", "multisynaptic_index"):
-        values = attrs.get(key)
-        for value in ([values] if isinstance(values, str) else values or []):
-            check_name(str(value), f"{what} {key}")
-    events = tables.get("events", {})
-    for event in events.get("event", []):
-        check_name(str(event), f"{what} event")
-    rerender(events, "condition", lambda code: checker.check_expression(code, f"{what} event condition"))
-    rerender(events, "code", lambda code: checker.check_code(code, f"{what} event code"))
-    for name in tables.get("run_regularly", {}).get("operation", []):
-        check_name(str(name), f"{what} operation")
-    rerender(tables.get("run_regularly", {}), "code", lambda code: checker.check_code(code, f"{what} operation"))
+def _check_object(description, names: set[str], sizes: dict, kind) -> None:
+    """What relates fields to each other (checked one by one by `FieldChecker`): a method option's value
+    and its type, the index array of a linked variable, the state tables."""
+    tables, what = description.tables, f"'{description.name}'"
     options = tables.get("method_options", {})
     for option, option_type, value in zip(options.get("option", []), options.get("type", []),
                                           options.get("value", [])):
-        check_name(str(option), f"{what} method option")
         if not _is_option_value(str(option_type), str(value)):
             raise UnsafeModelError(f"{what}: method option {option!r} has the value {printable(value)!r}, not a "
                                    f"{printable(option_type)} (options may be booleans, numbers and names).")
-    for dtype in tables.get("dtypes", {}).get("dtype", []):
-        if str(dtype) not in ("float16", "float32", "float64", "longdouble"):
-            raise UnsafeModelError(f"{what}: unknown floating-point type {dtype!r}.")
     links = tables.get("links", {})
-    for variable, target, target_variable, index in zip(links.get("variable", []), links.get("target", []),
-                                                        links.get("target_variable", []), links.get("index", [])):
-        if target not in names:
-            raise UnsafeModelError(f"{what}: linked to '{target}', which is not an object of the file.")
-        check_name(str(variable), f"{what} linked variable")
-        check_name(str(target_variable), f"{what} link target variable")
+    for variable, target, index in zip(links.get("variable", []), links.get("target", []), links.get("index", [])):
         if str(index) == "array":
             column = np.asarray(tables.get(f"link_{variable}_index", {}).get("index", []))
             limit = sizes.get(str(target))
             if len(column) != sizes.get(description.name, len(column)) or (
-                    len(column) and limit is not None and (column.min() < 0 or column.max() >= limit)):
+                    len(column) and (column.dtype.kind not in "iu" or limit is not None
+                                     and (column.min() < 0 or column.max() >= limit))):
                 raise UnsafeModelError(f"{what}: the index of linked variable '{variable}' does not fit the groups.")
-        elif str(index):
-            check_name(str(index), f"{what} link index")
     _check_state_tables(description, sizes.get(description.name), kind)
 
 
@@ -520,12 +648,6 @@ def _is_option_value(kind: str, value: str) -> bool:
     except (ValueError, OverflowError):
         return False
     return kind in ("int", "float") and (kind == "float" or abs(number) < MAX_INTEGER) and math.isfinite(number)
-
-
-def rerender(table: dict, column: str, check) -> None:
-    """Replace each code string of ``table[column]`` by ``check(code)`` (its re-rendered text)."""
-    if column in table:
-        table[column] = np.asarray([check(str(code)) for code in table[column]], dtype=object)
 
 
 def state_variables(description, kind) -> set[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pynwb.spec import NWBAttributeSpec, NWBDatasetSpec, NWBGroupSpec, NWBLinkSpec
 
+from .fields import Field, Role
+
 DIMENSIONS_DOC = (
     "Physical dimension as the exponents of the 7 SI base units, in the order metre, "
     "kilogram, second, ampere, kelvin, mole, candela (all zero for dimensionless). "
@@ -55,25 +57,41 @@ def neuron_column(doc: str) -> NWBDatasetSpec:
     return NWBDatasetSpec(name="neuron", neurodata_type_inc="VectorData", dtype="int64", doc=doc)
 
 
-def model_type(name: str, doc: str, attributes: list, links: list | None = None) -> NWBGroupSpec:
-    """An ndx-brian2 type for the description of one object kind (a `Brian2ObjectModel`)."""
+def attribute_spec(field: Field) -> NWBAttributeSpec:
+    """The spec of an attribute declared as a `Field`: its dtype follows from its role."""
+    if field.role is Role.DIMENSIONS:
+        return dimensions_attribute(field.required, field.name)
+    if field.role is Role.SIZE:
+        return int_attribute(field.name, field.doc, field.required)
+    if field.role in (Role.TIME, Role.NUMBER):
+        return float_attribute(field.name, field.doc, field.required)
+    if field.role is Role.FLAG:
+        return bool_attribute(field.name, field.doc, field.required)
+    if field.role.is_text:
+        return text_attribute(field.name, field.doc, field.required)
+    raise ValueError(f"No attribute type for the role {field.role} of '{field.name}'.")
+
+
+def model_type(name: str, doc: str, fields: tuple, links: list | None = None) -> NWBGroupSpec:
+    """An ndx-brian2 type for the description of one object kind (a `Brian2ObjectModel`), with one attribute
+    per declared `Field`."""
     return NWBGroupSpec(neurodata_type_def=name, neurodata_type_inc="Brian2ObjectModel", doc=doc,
-                        attributes=attributes, links=links or [])
+                        attributes=[attribute_spec(field) for field in fields], links=links or [])
 
 
 def link(name: str, target_type: str, doc: str) -> NWBLinkSpec:
     return NWBLinkSpec(name=name, target_type=target_type, doc=doc)
 
 
-def group_model_attributes(what: str) -> list:
-    """Attributes of kinds built like a NeuronGroup (equations, threshold, reset, refractoriness)."""
-    return [
-        int_attribute("N", f"Number of {what}."),
-        text_attribute("model", "The model equations, one per line, as Brian2 parses them: "
-                                "'lhs = expression : unit (flags)', units as products of SI base units."),
-        text_attribute("method", "The integration method (a name registered with Brian2)."),
-        text_attribute("threshold", f"Threshold condition ({CODE}).", required=False),
-        text_attribute("reset", f"Reset statements ({CODE}).", required=False),
-        text_attribute("refractory", f"Refractoriness as an expression ({CODE}).", required=False),
-        float_attribute("refractory_time", "Refractory period in seconds.", required=False),
-    ]
+def group_fields(what: str) -> tuple:
+    """The fields of kinds built like a NeuronGroup (equations, threshold, reset, refractoriness)."""
+    return (
+        Field("N", Role.SIZE, f"Number of {what}."),
+        Field("model", Role.EQUATIONS, "The model equations, one per line, as Brian2 parses them: "
+                                       "'lhs = expression : unit (flags)', units as products of SI base units."),
+        Field("method", Role.METHOD, "The integration method (a name registered with Brian2)."),
+        Field("threshold", Role.EXPRESSION, f"Threshold condition ({CODE}).", required=False),
+        Field("reset", Role.STATEMENTS, f"Reset statements ({CODE}).", required=False),
+        Field("refractory", Role.EXPRESSION, f"Refractoriness as an expression ({CODE}).", required=False),
+        Field("refractory_time", Role.TIME, "Refractory period in seconds.", required=False),
+    )

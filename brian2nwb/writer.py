@@ -12,7 +12,8 @@ from pynwb.file import Subject
 
 from .datasets import StorageOptions
 from .extension import nwb_io
-from .metadata import Brian2NWBWarning, add_run_epochs, make_nwbfile
+from .errors import Brian2NWBWarning
+from .metadata import add_run_epochs, make_nwbfile
 from .model import describe_model, earlier_timed_arrays
 from .model_nwb import model_to_nwb
 from .progress import progress_bar

@@ -1,12 +1,15 @@
-"""Shared fixtures: a clean Brian2 scope per test, the numpy target by default, and a
-check of every NWB file a test leaves in its ``tmp_path``."""
+"""Shared fixtures: a clean Brian2 scope per test, the numpy target by default, a check of every NWB file a
+test leaves in its ``tmp_path``, and the rich network's file (for the modules that read it)."""
 
+import warnings
 from pathlib import Path
 
 import brian2
 import pytest
 
-from helpers import check_valid, reset_brian
+import brian2nwb
+from helpers import SUBJECT, check_valid, read_plain, reset_brian
+from networks import rich_network
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
@@ -48,3 +51,15 @@ def cython_target():
     """Use Brian2's default target (Cython where it compiles)."""
     brian2.prefs.codegen.target = "auto"
     yield
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory):
+    """The rich network, its file, and the file read back with plain pynwb."""
+    reset_brian("numpy")
+    net, arrays = rich_network()
+    path = tmp_path_factory.mktemp("rich") / "rich.nwb"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        brian2nwb.to_nwb(net, path, subject=SUBJECT, session_description="A rich test network.")
+    return net, arrays, path, read_plain(path), caught

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import brian2
@@ -75,3 +77,62 @@ def by_neuron(index: np.ndarray, times: np.ndarray, *others: np.ndarray):
     """Spikes ordered by neuron, then time (as the Units table holds them)."""
     order = np.lexsort((times, index))
     return (index[order], times[order]) + tuple(o[order] for o in others)
+
+
+# -- re-running a file in a fresh process, and comparing ------------------------------------------------
+
+def resimulate(path: Path, target: str, *extra: str, python: str = sys.executable) -> dict:
+    """Rebuild and re-run ``path`` in a fresh process (of ``python``); its spikes and final state."""
+    out = path.with_suffix(".resim.npz")
+    result = subprocess.run([python, str(HERE / "resimulate.py"), str(path), str(out), target, *extra],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    with np.load(out) as data:
+        return dict(data)
+
+
+def assert_identical(actual: dict, expected: dict) -> None:
+    assert set(actual) == set(expected)
+    spikes = [key for key in expected if key.endswith("/t") and f"{key[:-2]}/i" in expected]
+    assert sum(len(expected[key]) for key in spikes) > 0, "the network should spike"
+    for key, values in expected.items():
+        np.testing.assert_array_equal(actual[key], values, err_msg=key)
+
+
+PREAMBLE = textwrap.dedent("""
+    import os, sys, types
+    import numpy as np
+    from brian2 import *
+    import brian2nwb
+    sys.path.insert(0, {here!r})
+    from resimulate import dump
+    prefs.codegen.target = {target!r}
+    OUT = {out!r}
+    SUBJECT = dict(subject_id="m", species="Mus musculus", sex="U", age="P90D")
+    RECORD = os.environ.get("RECORD", "1") == "1"   # 0: the same script without brian2nwb
+
+    def keep(name, *objects):
+        np.savez(f"{{OUT}}/{{name}}.npz", **dump(types.SimpleNamespace(objects=objects)))
+""")
+
+
+def run_script(tmp_path: Path, body: str, target: str = "numpy", record: bool = True) -> subprocess.CompletedProcess:
+    out = tmp_path / ("recorded" if record else "plain")
+    out.mkdir(exist_ok=True)
+    script = out / "script.py"
+    script.write_text(PREAMBLE.format(here=str(HERE), target=target, out=str(out)) + textwrap.dedent(body))
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=out,
+                            env=dict(os.environ, RECORD="1" if record else "0"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def load(path: Path) -> dict:
+    with np.load(path) as data:
+        return dict(data)
+
+
+def assert_same(actual: dict, expected: dict) -> None:
+    assert sorted(actual) == sorted(expected)
+    for key in expected:
+        np.testing.assert_array_equal(actual[key], expected[key], err_msg=key)

@@ -396,3 +396,52 @@ def periodic_generator(target: str = "numpy") -> Network:
     synapses.connect(j="i")
     return Network(generator, neurons, synapses, SpikeMonitor(generator, name="sent"),
                    SpikeMonitor(neurons, name="received"))
+
+
+#: How long the rich network runs.
+RICH_DURATION = 60 * ms
+
+
+def rich_network():
+    """A network that uses every monitor and input kind to_nwb writes."""
+    rng = np.random.default_rng(1)
+    drive = TimedArray(np.linspace(5, 25, 80) * mV, dt=1 * ms)
+    pattern = TimedArray(rng.uniform(0, 0.4, size=(150, 50)) * nA, dt=0.5 * ms)
+    neurons = NeuronGroup(
+        50,
+        """dv/dt = (drive(t) * gain + pattern(t, i) * 20 * Mohm - v) / (5 * ms) : volt (unless refractory)
+           x : 1
+           gain : 1 (constant)""",
+        threshold="v > 15 * mV", reset="v = 0 * mV", refractory=2 * ms, method="exact",
+        events={"high": "v > 12 * mV"}, name="neurons",
+        namespace={"Mohm": 1e6 * ohm},
+    )
+    neurons.v = "rand() * 10 * mV"
+    neurons.x = "i * 0.5"
+    neurons.gain = "i < 47"
+    exc, inh = neurons[:40], neurons[40:]
+    slow = NeuronGroup(5, "dv/dt = (20 * mV - v) / (10 * ms) : volt", threshold="v > 10 * mV",
+                       reset="v = 0 * mV", method="exact", dt=0.5 * ms, name="slow")
+    stimulus = SpikeGeneratorGroup(4, [0, 1, 2, 3, 1], [1, 2, 3, 4, 7] * ms, period=10 * ms, name="input")
+    synapses = Synapses(stimulus, neurons, "dw/dt = -w / (20 * ms) : volt (clock-driven)",
+                        on_pre="v_post += w", method="exact", name="input_syn")
+    synapses.connect("j < 47", p=0.5)  # neurons 47-49 stay silent
+    synapses.w = "(1 + rand()) * mV"
+    monitors = [
+        SpikeMonitor(neurons, variables=["v", "x"], name="spikes_all"),
+        SpikeMonitor(neurons, name="spikes_again"),
+        SpikeMonitor(exc, name="spikes_exc"),
+        SpikeMonitor(inh, variables="v", name="spikes_inh"),
+        SpikeMonitor(slow, name="spikes_slow"),
+        SpikeMonitor(stimulus, name="spikes_input"),
+        EventMonitor(neurons, "high", variables=["v"], name="high_events"),
+        StateMonitor(neurons, ["v", "not_refractory"], record=[0, 5, 45], name="trace"),
+        StateMonitor(slow, "v", record=True, dt=1 * ms, name="trace_slow"),
+        StateMonitor(synapses, "w", record=[0, 1, 2], name="syn_trace"),
+        PopulationRateMonitor(neurons, name="rate_all"),
+        PopulationRateMonitor(exc, name="rate_exc"),
+    ]
+    net = Network(neurons, exc, inh, slow, stimulus, synapses, *monitors)
+    brian2nwb.snapshot(net)
+    net.run(RICH_DURATION)
+    return net, {"drive": drive, "pattern": pattern}

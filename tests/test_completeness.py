@@ -29,9 +29,7 @@ from pynwb import NWBHDF5IO
 
 import brian2nwb
 from brian2nwb.network import walk
-from helpers import SUBJECT
-from test_runs_as_they_happened import assert_same, load, run_script
-from test_resimulation import resimulate
+from helpers import SUBJECT, assert_same, load, resimulate, run_script
 
 
 def every_kind() -> Network:

@@ -8,8 +8,7 @@ import sys
 import h5py
 import numpy as np
 import pytest
-from brian2 import (Hz, Network, NeuronGroup, PoissonInput, SpikeGeneratorGroup, SpikeMonitor, Synapses, TimedArray,
-                    ms, seed)
+from brian2 import Network, NeuronGroup, SpikeMonitor, Synapses, ms, seed
 
 import brian2nwb
 from helpers import HERE, SUBJECT, reset_brian

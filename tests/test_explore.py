@@ -13,9 +13,8 @@ from brian2 import Hz, mV, ms
 import brian2nwb
 from brian2nwb.cli import _recorded_spikes
 from explore_models import dies_once, poisson_driven
-from helpers import SUBJECT, check_valid, reset_brian
+from helpers import SUBJECT, check_valid, reset_brian, resimulate
 from resimulate import dump
-from test_resimulation import resimulate
 
 GRID = {"tau": [5 * ms, 20 * ms], "rate": [30 * Hz, 90 * Hz]}
 SEEDS = [1, 2]

@@ -4,8 +4,7 @@ network, random numbers, results and exceptions; and what they record re-runs ex
 
 from __future__ import annotations
 
-from test_resimulation import resimulate
-from test_runs_as_they_happened import assert_same, load, run_script
+from helpers import assert_same, load, resimulate, run_script
 
 OBSERVE = """
     import gc, logging, pickle

@@ -14,8 +14,7 @@ import pytest
 from brian2 import Network, NetworkOperation, NeuronGroup, SpikeMonitor, StateMonitor, ms, run
 
 import brian2nwb
-from helpers import SUBJECT, check_valid, every_finding, read_plain, spikes_of
-from test_resimulation import resimulate
+from helpers import SUBJECT, check_valid, every_finding, read_plain, resimulate, spikes_of
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -24,8 +24,7 @@ from brian2 import (
 )
 
 import brian2nwb
-from helpers import SUBJECT, read_plain
-from test_resimulation import resimulate
+from helpers import SUBJECT, read_plain, resimulate
 
 
 def poisson_driven():

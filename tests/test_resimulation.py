@@ -3,37 +3,16 @@ with from_nwb in a fresh process, re-run, and compared bit for bit."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import brian2nwb
-from helpers import SUBJECT
+from helpers import SUBJECT, assert_identical, resimulate
 from networks import NETWORKS
 from resimulate import dump
 
 HERE = Path(__file__).parent
-
-
-def resimulate(path: Path, target: str, *extra: str, python: str = sys.executable) -> dict:
-    """Rebuild and re-run ``path`` in a fresh process (of ``python``); its spikes and final state."""
-    out = path.with_suffix(".resim.npz")
-    result = subprocess.run([python, str(HERE / "resimulate.py"), str(path), str(out), target, *extra],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    with np.load(out) as data:
-        return dict(data)
-
-
-def assert_identical(actual: dict, expected: dict) -> None:
-    assert set(actual) == set(expected)
-    spikes = [key for key in expected if key.endswith("/t") and f"{key[:-2]}/i" in expected]
-    assert sum(len(expected[key]) for key in spikes) > 0, "the network should spike"
-    for key, values in expected.items():
-        np.testing.assert_array_equal(actual[key], values, err_msg=key)
 
 
 def write_and_resimulate(name: str, tmp_path: Path, target: str) -> None:

@@ -3,92 +3,12 @@ with plain pynwb in a fresh process."""
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
-from brian2 import (
-    EventMonitor,
-    Network,
-    NeuronGroup,
-    PopulationRateMonitor,
-    SpikeGeneratorGroup,
-    SpikeMonitor,
-    StateMonitor,
-    Synapses,
-    TimedArray,
-    mV,
-    ms,
-    nA,
-)
+from brian2 import Network, SpikeMonitor, ms
 
 import brian2nwb
-from helpers import SUBJECT, by_neuron, check_valid, ragged_rows, read_plain, reset_brian, spikes_of
-
-DURATION = 60 * ms
-
-
-def build_rich_network():
-    """A network that uses every monitor and input kind to_nwb writes."""
-    rng = np.random.default_rng(1)
-    drive = TimedArray(np.linspace(5, 25, 80) * mV, dt=1 * ms)
-    pattern = TimedArray(rng.uniform(0, 0.4, size=(150, 50)) * nA, dt=0.5 * ms)
-    neurons = NeuronGroup(
-        50,
-        """dv/dt = (drive(t) * gain + pattern(t, i) * 20 * Mohm - v) / (5 * ms) : volt (unless refractory)
-           x : 1
-           gain : 1 (constant)""",
-        threshold="v > 15 * mV", reset="v = 0 * mV", refractory=2 * ms, method="exact",
-        events={"high": "v > 12 * mV"}, name="neurons",
-        namespace={"Mohm": 1e6 * brian2_ohm()},
-    )
-    neurons.v = "rand() * 10 * mV"
-    neurons.x = "i * 0.5"
-    neurons.gain = "i < 47"
-    exc, inh = neurons[:40], neurons[40:]
-    slow = NeuronGroup(5, "dv/dt = (20 * mV - v) / (10 * ms) : volt", threshold="v > 10 * mV",
-                       reset="v = 0 * mV", method="exact", dt=0.5 * ms, name="slow")
-    stimulus = SpikeGeneratorGroup(4, [0, 1, 2, 3, 1], [1, 2, 3, 4, 7] * ms, period=10 * ms, name="input")
-    synapses = Synapses(stimulus, neurons, "dw/dt = -w / (20 * ms) : volt (clock-driven)",
-                        on_pre="v_post += w", method="exact", name="input_syn")
-    synapses.connect("j < 47", p=0.5)  # neurons 47-49 stay silent
-    synapses.w = "(1 + rand()) * mV"
-    monitors = [
-        SpikeMonitor(neurons, variables=["v", "x"], name="spikes_all"),
-        SpikeMonitor(neurons, name="spikes_again"),
-        SpikeMonitor(exc, name="spikes_exc"),
-        SpikeMonitor(inh, variables="v", name="spikes_inh"),
-        SpikeMonitor(slow, name="spikes_slow"),
-        SpikeMonitor(stimulus, name="spikes_input"),
-        EventMonitor(neurons, "high", variables=["v"], name="high_events"),
-        StateMonitor(neurons, ["v", "not_refractory"], record=[0, 5, 45], name="trace"),
-        StateMonitor(slow, "v", record=True, dt=1 * ms, name="trace_slow"),
-        StateMonitor(synapses, "w", record=[0, 1, 2], name="syn_trace"),
-        PopulationRateMonitor(neurons, name="rate_all"),
-        PopulationRateMonitor(exc, name="rate_exc"),
-    ]
-    net = Network(neurons, exc, inh, slow, stimulus, synapses, *monitors)
-    brian2nwb.snapshot(net)
-    net.run(DURATION)
-    return net, {"drive": drive, "pattern": pattern}
-
-
-def brian2_ohm():
-    from brian2 import ohm
-
-    return ohm
-
-
-@pytest.fixture(scope="module")
-def rich(tmp_path_factory):
-    """The rich network, its file, and the file read back with plain pynwb."""
-    reset_brian("numpy")
-    net, arrays = build_rich_network()
-    path = tmp_path_factory.mktemp("rich") / "rich.nwb"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        brian2nwb.to_nwb(net, path, subject=SUBJECT, session_description="A rich test network.")
-    return net, arrays, path, read_plain(path), caught
+from helpers import SUBJECT, by_neuron, check_valid, ragged_rows, read_plain, spikes_of
 
 
 def test_file_is_valid_for_pynwb_and_nwbinspector(rich):

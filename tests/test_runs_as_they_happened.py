@@ -5,10 +5,6 @@ process, as users run them; every file is re-run in a fresh process and compared
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -16,49 +12,9 @@ import pytest
 from brian2 import Network, NeuronGroup, SpikeMonitor, ms, seed
 
 import brian2nwb
-from helpers import SUBJECT
-from test_resimulation import resimulate
+from helpers import SUBJECT, assert_same, load, resimulate, run_script
 
 HERE = Path(__file__).parent
-
-PREAMBLE = textwrap.dedent("""
-    import os, sys, types
-    import numpy as np
-    from brian2 import *
-    import brian2nwb
-    sys.path.insert(0, {here!r})
-    from resimulate import dump
-    prefs.codegen.target = {target!r}
-    OUT = {out!r}
-    SUBJECT = dict(subject_id="m", species="Mus musculus", sex="U", age="P90D")
-    RECORD = os.environ.get("RECORD", "1") == "1"   # 0: the same script without brian2nwb
-
-    def keep(name, *objects):
-        np.savez(f"{{OUT}}/{{name}}.npz", **dump(types.SimpleNamespace(objects=objects)))
-""")
-
-
-def run_script(tmp_path: Path, body: str, target: str = "numpy", record: bool = True) -> subprocess.CompletedProcess:
-    out = tmp_path / ("recorded" if record else "plain")
-    out.mkdir(exist_ok=True)
-    script = out / "script.py"
-    script.write_text(PREAMBLE.format(here=str(HERE), target=target, out=str(out)) + textwrap.dedent(body))
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=out,
-                            env=dict(os.environ, RECORD="1" if record else "0"))
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result
-
-
-def load(path: Path) -> dict:
-    with np.load(path) as data:
-        return dict(data)
-
-
-def assert_same(actual: dict, expected: dict) -> None:
-    assert sorted(actual) == sorted(expected)
-    for key in expected:
-        np.testing.assert_array_equal(actual[key], expected[key], err_msg=key)
-
 
 MAGIC_LOOP = """
     if RECORD:

@@ -12,10 +12,9 @@ import pytest
 from brian2 import Cylinder, Network, Soma, SpatialNeuron, StateMonitor, cm, ms, ohm, uF, um
 
 import brian2nwb
-from helpers import SUBJECT
+from helpers import SUBJECT, assert_identical, resimulate
 from networks import branched_cell
 from resimulate import dump
-from test_resimulation import assert_identical, resimulate
 
 MORPHOLOGY_READER = textwrap.dedent("""
     import sys

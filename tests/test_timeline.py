@@ -13,9 +13,8 @@ from brian2 import ms, prefs
 
 import brian2nwb
 from brian2nwb.preferences import RECORDED
-from helpers import HERE, SUBJECT
+from helpers import HERE, SUBJECT, assert_identical, resimulate
 from resimulate import dump
-from test_resimulation import assert_identical, resimulate
 from timeline_networks import NETWORKS
 
 

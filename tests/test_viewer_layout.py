@@ -6,7 +6,6 @@ import h5py
 import numpy as np
 import pytest
 
-from test_results import rich  # noqa: F401 - the module fixture
 
 
 @pytest.fixture(scope="module")

@@ -163,8 +163,6 @@ def test_store_with_a_pickle_codec_is_refused_before_any_chunk_is_read(tmp_path,
 
 
 def test_store_with_links_out_of_it_is_refused(tmp_path):
-    import json
-
     path = brian2nwb.to_nwb(poisson_driven(), tmp_path / "sim.nwb.zarr", subject=SUBJECT, backend="zarr")
     attributes = next(p for p in path.rglob(".zattrs") if '"source": "."' in p.read_text())  # a reference
     text = attributes.read_text()

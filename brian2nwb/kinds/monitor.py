@@ -7,9 +7,10 @@ import numpy as np
 from brian2 import EventMonitor, PopulationRateMonitor, SpikeMonitor, StateMonitor
 
 from ..build import BuildContext
-from ..describe import ObjectDescription
+from ..description import ObjectDescription
 from ..safety import UnsafeModelError, sizes_of
-from ..spec_types import bool_attribute, model_type, text_attribute
+from ..fields import Field, Role
+from ..spec_types import model_type
 from ..table_docs import TableDoc
 
 
@@ -74,14 +75,17 @@ def from_nwb(container, attrs: dict, tables: dict) -> None:
         attrs["variables"] = [v.strip() for v in attrs["variables"].split(",") if v.strip()]
 
 
-MONITOR_SPEC = model_type("MonitorModel", "A Brian2 monitor (its recordings are in /units, /events or /acquisition).", [
-    text_attribute("kind", "SpikeMonitor, EventMonitor, StateMonitor or PopulationRateMonitor."),
-    text_attribute("source", "Name of the monitored group."),
-    text_attribute("event", "Name of the monitored event.", required=False),
-    text_attribute("variables", "Recorded variables, comma-separated.", required=False),
-    bool_attribute("record", "SpikeMonitor/EventMonitor: whether spikes were recorded; StateMonitor: whether all "
-                             "indices were.", required=False),
-])
+#: The attributes of a monitor's description (``kind`` is the stored type's, not the description's).
+FIELDS = (
+    Field("source", Role.OBJECT, "Name of the monitored group."),
+    Field("event", Role.NAME, "Name of the monitored event.", required=False),
+    Field("variables", Role.NAMES, "Recorded variables, comma-separated.", required=False),
+    Field("record", Role.FLAG, "SpikeMonitor/EventMonitor: whether spikes were recorded; StateMonitor: whether "
+                               "all indices were.", required=False),
+)
+MONITOR_SPEC = model_type("MonitorModel", "A Brian2 monitor (its recordings are in /units, /events or /acquisition).",
+                          (Field("kind", Role.CHOICE, "SpikeMonitor, EventMonitor, StateMonitor or "
+                                                      "PopulationRateMonitor."),) + FIELDS)
 
 TABLE_DOCS = {"recorded": TableDoc("The elements a StateMonitor records.",
                                    {"index": "Index in the monitored group of each recorded element, in the order "
@@ -89,4 +93,4 @@ TABLE_DOCS = {"recorded": TableDoc("The elements a StateMonitor records.",
 
 #: The keyword arguments of every monitor's `Kind`.
 MONITOR = dict(describe=describe, build=build, nwb_type="MonitorModel", role="monitor", to_nwb=to_nwb,
-               from_nwb=from_nwb, table_docs=TABLE_DOCS, check=check)
+               from_nwb=from_nwb, table_docs=TABLE_DOCS, check=check, fields=FIELDS)

@@ -13,10 +13,12 @@ from ..build import (
     method_options_argument,
     refractory_argument,
 )
-from ..describe import ObjectDescription, group_tables, method_used
+from ..description import ObjectDescription
+from ..describe import group_tables, method_used
 from ..equations import equations_text
 from ..kind import GROUPS, Kind
-from ..spec_types import GROUP_TABLES_DOC, group_model_attributes, model_type
+from ..fields import Role
+from ..spec_types import GROUP_TABLES_DOC, group_fields, model_type
 from ..table_docs import TableDoc
 
 
@@ -68,12 +70,14 @@ def build(description: ObjectDescription, context: BuildContext) -> NeuronGroup:
 
 TABLE_DOCS = {
     "events": TableDoc("Custom events of the group (Brian2's events argument) and the code run on them.",
-                       {"event": "Name of the event.", "condition": "The condition that triggers it.",
-                        "code": "The statements run when it happens (run_on_event; empty: none)."}),
+                       {"event": (Role.NAME, "Name of the event."),
+                        "condition": (Role.EXPRESSION, "The condition that triggers it."),
+                        "code": (Role.STATEMENTS, "The statements run when it happens (run_on_event; empty: "
+                                                  "none).")}),
 }
 
-SPEC = model_type("NeuronGroupModel", "A Brian2 NeuronGroup. " + GROUP_TABLES_DOC,
-                  group_model_attributes("neurons"))
+FIELDS = group_fields("neurons")
+SPEC = model_type("NeuronGroupModel", "A Brian2 NeuronGroup. " + GROUP_TABLES_DOC, FIELDS)
 
 KIND = Kind("NeuronGroup", describe=describe, build=build, stage=GROUPS, nwb_type="NeuronGroupModel", specs=(SPEC,),
-            stateful=True, role="group", table_docs=TABLE_DOCS)
+            stateful=True, role="group", table_docs=TABLE_DOCS, fields=FIELDS)

@@ -6,9 +6,11 @@ from __future__ import annotations
 from brian2 import Hz, PoissonGroup, SpikeGeneratorGroup, second
 
 from ..build import BuildContext, build_group_parts
-from ..describe import ObjectDescription, group_tables
+from ..description import ObjectDescription
+from ..describe import group_tables
 from ..kind import GROUPS, Kind
-from ..spec_types import CODE, GROUP_TABLES_DOC, int_attribute, model_type, text_attribute
+from ..fields import Field, Role
+from ..spec_types import CODE, GROUP_TABLES_DOC, model_type
 
 
 def describe(group, initial: dict | None) -> ObjectDescription:
@@ -30,11 +32,11 @@ def build(description: ObjectDescription, context: BuildContext):
     return group
 
 
+FIELDS = (Field("N", Role.SIZE, "Number of neurons."),
+          Field("rates", Role.EXPRESSION, f"Rates as an expression ({CODE}).", required=False))
 SPEC = model_type("PoissonGroupModel", "A Brian2 PoissonGroup; rates as an expression or in the state table. "
-                  + GROUP_TABLES_DOC, [
-    int_attribute("N", "Number of neurons."),
-    text_attribute("rates", f"Rates as an expression ({CODE}).", required=False),
-])
+                  + GROUP_TABLES_DOC, FIELDS)
 
 KIND = Kind("PoissonGroup", describe=describe, build=build, stage=GROUPS, nwb_type="PoissonGroupModel",
-            specs=(SPEC,), stateful=True, role="group,input", random=True, names=frozenset({"rates"}))
+            specs=(SPEC,), stateful=True, role="group,input", random=True, names=frozenset({"rates"}),
+            fields=FIELDS)

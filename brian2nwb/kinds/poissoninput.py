@@ -7,9 +7,10 @@ from brian2 import Hz, PoissonInput
 from brian2.units.fundamentalunits import DIMENSIONLESS
 
 from ..build import BuildContext, quantity
-from ..describe import ObjectDescription
+from ..description import ObjectDescription
 from ..kind import CONNECTIONS, Kind
-from ..spec_types import CODE, dimensions_attribute, float_attribute, int_attribute, model_type, text_attribute
+from ..fields import Field, Role
+from ..spec_types import CODE, model_type
 
 
 def describe(poisson_input, initial: dict | None) -> ObjectDescription:
@@ -34,15 +35,16 @@ def build(description: ObjectDescription, context: BuildContext) -> PoissonInput
     return poisson_input
 
 
-SPEC = model_type("PoissonInputModel", "A Brian2 PoissonInput.", [
-    text_attribute("target", "Name of the target group."),
-    text_attribute("target_var", "Name of the target variable."),
-    int_attribute("N", "Number of independent Poisson inputs."),
-    float_attribute("rate", "Rate of each input in hertz."),
-    text_attribute("weight", f"Weight as an expression ({CODE}).", required=False),
-    float_attribute("weight_value", "Weight as a value in SI units.", required=False),
-    dimensions_attribute(required=False, name="weight_dimensions"),
-])
+FIELDS = (
+    Field("target", Role.OBJECT, "Name of the target group."),
+    Field("target_var", Role.NAME, "Name of the target variable."),
+    Field("N", Role.SIZE, "Number of independent Poisson inputs."),
+    Field("rate", Role.NUMBER, "Rate of each input in hertz."),
+    Field("weight", Role.EXPRESSION, f"Weight as an expression ({CODE}).", required=False),
+    Field("weight_value", Role.NUMBER, "Weight as a value in SI units.", required=False),
+    Field("weight_dimensions", Role.DIMENSIONS, "", required=False),
+)
+SPEC = model_type("PoissonInputModel", "A Brian2 PoissonInput.", FIELDS)
 
 KIND = Kind("PoissonInput", describe=describe, build=build, stage=CONNECTIONS, nwb_type="PoissonInputModel",
-            specs=(SPEC,), role="input", random=True)
+            specs=(SPEC,), role="input", random=True, fields=FIELDS)

@@ -27,11 +27,13 @@ from brian2.equations.equations import SUBEXPRESSION, Expression, SingleEquation
 from brian2.spatialneuron.morphology import Cylinder, Morphology, Section, Soma
 
 from ..build import BuildContext, build_group_parts, rows
-from ..describe import ObjectDescription, constant_over_dt_expressions
+from ..description import ObjectDescription
+from ..describe import constant_over_dt_expressions
 from ..equations import equations_text
 from ..kind import GROUPS, Kind
 from ..safety import UnsafeModelError, check_name
-from ..spec_types import GROUP_TABLES_DOC, group_model_attributes, model_type
+from ..fields import Role
+from ..spec_types import GROUP_TABLES_DOC, group_fields, model_type
 from ..table_docs import TableDoc
 from . import neurongroup
 from .neurongroup import group_arguments, group_attrs, neuron_tables
@@ -198,16 +200,17 @@ SPEC = model_type("SpatialNeuronModel", "A Brian2 SpatialNeuron (multicompartmen
                   "compartment. 'morphology' holds one row per section (kind Soma/Cylinder/Section, type, parent "
                   "row, name in the parent, compartments n), 'morphology_points' their points (1 for a Soma, n+1 "
                   "otherwise: diameter, length of the compartment ending there, x, y, z relative to the parent's "
-                  "end). " + GROUP_TABLES_DOC, group_model_attributes("compartments"))
+                  "end). " + GROUP_TABLES_DOC, group_fields("compartments"))
 
 TABLE_DOCS = dict(neurongroup.TABLE_DOCS, **{
     "morphology": TableDoc(
         "The sections of the morphology, in the order Brian2 numbers compartments (depth first).",
-        {"kind": "Brian2's class of the section: Soma, Cylinder or Section.",
-         "type": "Brian2's type of the section, e.g. 'axon' (empty: none).",
-         "parent_section": "Row of the parent section (-1: the root).",
-         "name_in_parent": "The name the section has in its parent, e.g. 'dendrite' (empty: unnamed).",
-         "n": "Number of compartments of the section."}),
+        {"kind": (Role.CHOICE, "Brian2's class of the section: Soma, Cylinder or Section.", tuple(SECTION_KINDS)),
+         "type": (Role.TEXT, "Brian2's type of the section, e.g. 'axon' (empty: none)."),
+         "parent_section": (Role.INTEGER, "Row of the parent section (-1: the root)."),
+         "name_in_parent": (Role.NAME, "The name the section has in its parent, e.g. 'dendrite' (empty: unnamed).",
+                            ("",)),
+         "n": (Role.SIZE, "Number of compartments of the section.")}),
     "morphology_points": TableDoc(
         "The points of the sections, section after section: 1 for a Soma, n+1 for other sections (the start "
         "of the first compartment and the end of each compartment).",
@@ -224,5 +227,5 @@ NAMES = frozenset({"v", "Im", "Ic", "length", "distance", "area", "volume", "dia
 
 KIND = Kind("SpatialNeuron", describe=describe, build=build, stage=GROUPS, nwb_type="SpatialNeuronModel",
             specs=(SPEC,), stateful=True, role="group", elements="compartments", check=check, names=NAMES,
-            table_docs=TABLE_DOCS,
+            table_docs=TABLE_DOCS, fields=group_fields("compartments"),
             flags=frozenset({"point current"}))

@@ -18,11 +18,15 @@ from pynwb.spec import NWBGroupSpec
 
 from ..build import BuildContext, build_group_parts
 from ..datasets import StorageOptions
-from ..describe import ObjectDescription, group_tables
+from ..description import ObjectDescription
+from ..describe import group_tables
 from ..extension import nwb_class
 from ..kind import GROUPS, Kind
+from ..errors import InvalidFileError
+from ..model_nwb import numbers
 from ..safety import UnsafeModelError, check_time
 from ..table_docs import TableDoc
+from ..fields import Field, Role
 from ..spec_types import float_attribute, int_attribute, link, model_type, name_attribute, neuron_column
 
 
@@ -134,9 +138,11 @@ def to_nwb(description: ObjectDescription, nwbfile) -> tuple[dict, dict]:
 
 
 def from_nwb(container, attrs: dict, tables: dict) -> None:
-    spikes = container.spikes
-    tables["spikes"] = {"neuron": np.asarray(spikes["neuron"].data[:], dtype=np.int64),
-                        "time": np.asarray(spikes["timestamp"].data[:], dtype=np.float64)}
+    spikes, what = container.spikes, f"'{container.name}': its spikes"
+    if spikes is None or "neuron" not in spikes.colnames or "timestamp" not in spikes.colnames:
+        raise InvalidFileError(f"{what} (a SpikeGeneratorTable with 'neuron' and 'timestamp') are missing.")
+    tables["spikes"] = {"neuron": numbers(spikes["neuron"].data[:], f"{what}' neurons", "iu").astype(np.int64),
+                        "time": numbers(spikes["timestamp"].data[:], f"{what}' times").astype(np.float64)}
 
 
 TABLE_SPEC = NWBGroupSpec(
@@ -151,10 +157,10 @@ TABLE_SPEC = NWBGroupSpec(
         float_attribute("period", "Period of repetition in seconds; 0 if the pattern does not repeat."),
     ],
 )
-SPEC = model_type("SpikeGeneratorGroupModel", "A Brian2 SpikeGeneratorGroup; its spikes are the linked table.", [
-    int_attribute("N", "Number of neurons."),
-    float_attribute("period", "Period of repetition in seconds; 0 if none."),
-], links=[link("spikes", "SpikeGeneratorTable", "The spike trains the group emits (in /events).")])
+FIELDS = (Field("N", Role.SIZE, "Number of neurons."),
+          Field("period", Role.TIME, "Period of repetition in seconds; 0 if none."))
+SPEC = model_type("SpikeGeneratorGroupModel", "A Brian2 SpikeGeneratorGroup; its spikes are the linked table.", FIELDS,
+                  links=[link("spikes", "SpikeGeneratorTable", "The spike trains the group emits (in /events).")])
 
 TABLE_DOCS = {
     "spikes": TableDoc("The spike trains of the group (set_spikes()), sorted by time.",
@@ -167,4 +173,4 @@ KIND = Kind("SpikeGeneratorGroup", describe=describe, build=build, stage=GROUPS,
             nwb_type="SpikeGeneratorGroupModel", specs=(TABLE_SPEC, SPEC), stateful=True, role="group,input",
             to_nwb=to_nwb, from_nwb=from_nwb, names=frozenset({"period"}), check=check,
             continue_from=continue_from, settings=settings, settings_tables=frozenset({"spikes", "period"}),
-            configure=configure, start_with=start_with, table_docs=TABLE_DOCS)
+            configure=configure, start_with=start_with, table_docs=TABLE_DOCS, fields=FIELDS)

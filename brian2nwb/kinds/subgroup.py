@@ -6,10 +6,12 @@ from __future__ import annotations
 from brian2.groups.subgroup import Subgroup
 
 from ..build import BuildContext, build_group_parts
-from ..describe import ObjectDescription, regular_operations
+from ..description import ObjectDescription
+from ..describe import regular_operations
 from ..kind import VIEWS, Kind
 from ..safety import UnsafeModelError
-from ..spec_types import int_attribute, model_type, text_attribute
+from ..fields import Field, Role
+from ..spec_types import model_type
 
 
 def describe(subgroup, initial: dict | None) -> ObjectDescription:
@@ -39,12 +41,11 @@ def check(description: ObjectDescription, model, checker) -> None:
                                f"'{attrs['source']}'.")
 
 
+FIELDS = (Field("source", Role.OBJECT, "Name of the group it is part of."),
+          Field("start", Role.SIZE, "Index of its first neuron in the source group."),
+          Field("stop", Role.SIZE, "Index after its last neuron in the source group."))
 SPEC = model_type("SubgroupModel", "A Brian2 Subgroup: neurons start to stop-1 of its source group; "
-                                   "'run_regularly' holds its own operations.", [
-    text_attribute("source", "Name of the group it is part of."),
-    int_attribute("start", "Index of its first neuron in the source group."),
-    int_attribute("stop", "Index after its last neuron in the source group."),
-])
+                                   "'run_regularly' holds its own operations.", FIELDS)
 
 KIND = Kind("Subgroup", describe=describe, build=build, stage=VIEWS, nwb_type="SubgroupModel", specs=(SPEC,),
-            role="group", check=check)
+            role="group", check=check, fields=FIELDS)

@@ -12,12 +12,14 @@ from brian2.equations.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPR
 
 from ..build import (BuildContext, build_group_parts, dtype_argument, method_argument, method_options_argument, rows,
                      set_values)
-from ..describe import ObjectDescription, constant_over_dt_expressions, group_tables, method_used, var_type
+from ..description import ObjectDescription
+from ..describe import constant_over_dt_expressions, group_tables, method_used, var_type
 from ..equations import equations_text
 from .. import standalone
 from ..kind import CONNECTIONS, Kind
-from ..safety import MAX_SIZE, UnsafeModelError, check_name, check_time, rerender, sizes_of
-from ..spec_types import model_type, text_attribute
+from ..safety import MAX_SIZE, UnsafeModelError, sizes_of
+from ..fields import Field, Role
+from ..spec_types import model_type
 from ..stored import StoredColumn, place
 from ..table_docs import TableDoc
 
@@ -304,23 +306,15 @@ MAX_QUEUE_STEPS = 10_000_000
 
 
 def check(description: ObjectDescription, model, checker) -> None:
-    """Pathway names, events and code, and synapse ends inside the groups they connect."""
+    """Synapse ends inside the groups they connect, delays of its own pathways, spikes in flight."""
     what, attrs, tables = f"'{description.name}'", description.attrs, description.tables
     pathways = tables.get("pathways", {})
-    for name, event in zip(pathways.get("pathway", []), pathways.get("event", [])):
-        check_name(str(name), f"{what} pathway")
-        check_name(str(event), f"{what} pathway event")
-    rerender(pathways, "code", lambda code: checker.check_code(code, f"{what} pathway"))
-    for name, delay in zip(pathways.get("pathway", []), pathways.get("delay", [])):
-        check_time(delay, f"{what} pathway '{name}' delay", allow_zero=True)
     if tables.get("in_flight") and not tables.get("connectivity"):
         raise UnsafeModelError(f"{what}: spikes in flight but no synapses.")
     for name, table in tables.items():
         if re.fullmatch(r"step_\d+_delays", name):
             if not set(map(str, table.get("pathway", []))) <= set(map(str, pathways.get("pathway", []))):
                 raise UnsafeModelError(f"{what} {name}: delays of pathways it does not have.")
-            for pathway, delay in zip(table.get("pathway", []), table.get("delay", [])):
-                check_time(delay, f"{what} {name} '{pathway}' delay", allow_zero=True)
         elif re.fullmatch(r"step_\d+_connectivity", name):
             _check_connectivity(table, f"{what} {name}", attrs, pathways, model)
     connectivity = tables.get("connectivity", {})
@@ -364,38 +358,41 @@ def _bad_delays(delays: np.ndarray) -> bool:
 
 TABLE_DOCS = {
     "delays": TableDoc("The one delay of each pathway whose synapses share it.",
-                       {"pathway": "Name of the pathway.",
-                        "delay": "Its delay in seconds (0 where delays are per synapse: see 'connectivity')."}),
+                       {"pathway": (Role.NAME, "Name of the pathway."),
+                        "delay": (Role.TIME, "Its delay in seconds (0 where delays are per synapse: see 'connectivity').")}),
     "connectivity": TableDoc("The realised synapses, one row per synapse, in Brian2's order.",
                              {"i": "Index of the presynaptic neuron in the source group.",
                               "j": "Index of the postsynaptic neuron in the target group."},
                              other="Per-synapse delays, in seconds, of a pathway (the column is 'delay_<pathway>')."),
     "pathways": TableDoc("The synaptic pathways: the code run when a presynaptic (or postsynaptic) event arrives.",
-                         {"pathway": "Name of the pathway (Brian2's on_pre/on_post key, e.g. 'pre').",
-                          "prepost": "'pre' or 'post': which side's events trigger it.",
-                          "event": "The event that triggers it ('spike' or a custom event).",
-                          "code": "The statements run per synapse.",
-                          "delay": "Its delay in seconds, when one delay holds for all synapses.",
-                          "per_synapse_delay": "Whether delays are per synapse (then in 'connectivity')."}),
+                         {"pathway": (Role.NAME, "Name of the pathway (Brian2's on_pre/on_post key, e.g. 'pre')."),
+                          "prepost": (Role.CHOICE, "'pre' or 'post': which side's events trigger it.",
+                                      ("pre", "post")),
+                          "event": (Role.NAME, "The event that triggers it ('spike' or a custom event)."),
+                          "code": (Role.STATEMENTS, "The statements run per synapse."),
+                          "delay": (Role.TIME, "Its delay in seconds, when one delay holds for all synapses."),
+                          "per_synapse_delay": (Role.FLAG, "Whether delays are per synapse (then in "
+                                                           "'connectivity').")}),
     "in_flight": TableDoc("Spikes in flight at the end of the recording: sent, not yet delivered (their delay had "
                           "not passed). from_nwb(state='final') puts them back into the pathways' queues.",
-                          {"pathway": "The pathway that delivers it.",
+                          {"pathway": (Role.NAME, "The pathway that delivers it."),
                            "steps": "In how many time steps of the source's clock it arrives (0: the next step "
                                     "the network runs).",
                            "synapse": "Index of the synapse (row of 'connectivity') that receives it."}),
 }
 
+FIELDS = (
+    Field("source", Role.OBJECT, "Name of the presynaptic group."),
+    Field("target", Role.OBJECT, "Name of the postsynaptic group."),
+    Field("model", Role.EQUATIONS, "The synaptic model equations, one per line (see NeuronGroupModel)."),
+    Field("method", Role.METHOD, "The integration method of clock-driven equations.", required=False),
+    Field("multisynaptic_index", Role.NAME, "Name of the multisynaptic index variable.", required=False),
+)
 SPEC = model_type("SynapsesModel", "A Brian2 Synapses object; 'connectivity' holds i, j and per-synapse delays, "
-                                   "'pathways' the code run on pre- and postsynaptic events.", [
-    text_attribute("source", "Name of the presynaptic group."),
-    text_attribute("target", "Name of the postsynaptic group."),
-    text_attribute("model", "The synaptic model equations, one per line (see NeuronGroupModel)."),
-    text_attribute("method", "The integration method of clock-driven equations.", required=False),
-    text_attribute("multisynaptic_index", "Name of the multisynaptic index variable.", required=False),
-])
+                                   "'pathways' the code run on pre- and postsynaptic events.", FIELDS)
 
 KIND = Kind("Synapses", describe=describe, build=build, stage=CONNECTIONS, nwb_type="SynapsesModel", specs=(SPEC,),
             stateful=True, role="synapses", elements="synapses", check=check, table_docs=TABLE_DOCS,
             continue_from=continue_from, standalone_end=standalone_end, settings=settings,
             settings_tables=frozenset({"connectivity", "delays"}), settings_signature=settings_signature,
-            configure=configure, start_with=start_with)
+            configure=configure, start_with=start_with, fields=FIELDS)

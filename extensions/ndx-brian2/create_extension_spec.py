@@ -17,7 +17,8 @@ from pathlib import Path
 from pynwb.spec import NWBAttributeSpec, NWBDatasetSpec, NWBGroupSpec, NWBNamespaceBuilder, export_spec
 
 from brian2nwb.registry import REGISTRY
-from brian2nwb.spec_types import dimensions_attribute, text_attribute
+from brian2nwb.fields import BASE_FIELDS
+from brian2nwb.spec_types import attribute_spec, dimensions_attribute, text_attribute
 
 NAME = "ndx-brian2"
 VERSION = "0.1.0"
@@ -71,7 +72,7 @@ def shared_types() -> list:
              "and kind-specific tables ('events', 'run_regularly', 'links', 'connectivity', 'pathways', "
              "'recorded', 'morphology'...)."),
         attributes=[text_attribute("description", "What the object is, in a sentence."),
-                    text_attribute("clock", "Name of the Brian2 clock the object runs on.", required=False)],
+                    *(attribute_spec(field) for field in BASE_FIELDS)],
         groups=[NWBGroupSpec(neurodata_type_inc="Brian2Table", quantity="*",
                              doc="Tables describing the object: its state, code and connectivity.")],
     )
