@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -136,3 +137,26 @@ def assert_same(actual: dict, expected: dict) -> None:
     assert sorted(actual) == sorted(expected)
     for key in expected:
         np.testing.assert_array_equal(actual[key], expected[key], err_msg=key)
+
+
+# -- opening hostile files in a fresh process ---------------------------------------------------------------
+
+#: The outcomes a hostile file may have.
+DOCUMENTED = {"InvalidFileError", "UnsafeModelError"}
+
+
+def run_hostile(paths: list[str], target: str, memory_mb: int = 3072, seconds: int = 60) -> dict:
+    """{path: {"outcome", "message"}} from `open_hostile.py` in a fresh process; a crash is reported as such."""
+    result = subprocess.run([sys.executable, str(HERE / "open_hostile.py"), target, str(memory_mb), str(seconds),
+                             *paths], capture_output=True, text=True, timeout=seconds * len(paths) + 600,
+                            cwd=Path(paths[0]).parent)  # where a payload would leave its marker
+    outcomes = {}
+    for line in result.stdout.splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            outcomes[record["file"]] = record
+    for path in paths:
+        if outcomes.get(path, {}).get("outcome", "started") == "started":
+            raise AssertionError(f"the process died on {path} (exit code {result.returncode}): "
+                                 f"{result.stderr[-2000:]}")
+    return outcomes

@@ -445,3 +445,18 @@ def rich_network():
     brian2nwb.snapshot(net)
     net.run(RICH_DURATION)
     return net, {"drive": drive, "pattern": pattern}
+
+
+def poisson_driven() -> Network:
+    """PoissonGroup input (seeded runs) that a file can replay from its recorded spikes."""
+    drive = PoissonGroup(30, 60 * Hz, name="drive")
+    neurons = NeuronGroup(10, "dv/dt = -v / (10 * ms) : 1", threshold="v > 1", reset="v = 0", method="exact",
+                          name="neurons")
+    synapses = Synapses(drive, neurons, "w : 1", on_pre="v_post += w", name="synapses")
+    synapses.connect(p=0.5)
+    synapses.w = "0.1 + 0.2 * rand()"
+    net = Network(drive, neurons, synapses, SpikeMonitor(drive, name="drive_spikes"),
+                  SpikeMonitor(neurons, name="spikes"))
+    brian2nwb.snapshot(net, seed=1)
+    net.run(100 * ms)
+    return net

@@ -20,8 +20,7 @@ from brian2 import (Hz, Network, NeuronGroup, PoissonInput, SpikeGeneratorGroup,
                     Synapses, TimedArray, ms)
 
 import brian2nwb
-from helpers import SUBJECT, reset_brian
-from test_hostile import DOCUMENTED, run_hostile
+from helpers import DOCUMENTED, SUBJECT, reset_brian, run_hostile
 
 #: Mutants per target: numpy gets more (Cython compiles each model the mutants leave valid).
 MUTANTS = {"numpy": 160, "cython": 40}

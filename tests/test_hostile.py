@@ -8,11 +8,7 @@ on Cython: each outcome must be success or a documented error - never a crash, a
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import h5py
 import numpy as np
@@ -22,7 +18,7 @@ from brian2 import (Hz, Network, NeuronGroup, PoissonInput, SpikeGeneratorGroup,
 
 import brian2nwb
 from brian2nwb import InvalidFileError, UnsafeModelError
-from helpers import HERE, SUBJECT, reset_brian
+from helpers import DOCUMENTED, SUBJECT, reset_brian, run_hostile
 
 OBJECTS = "general/brian2/objects"
 
@@ -249,27 +245,6 @@ def test_every_hostile_file_fails_cleanly_in_a_fresh_process(valid_file, tmp_pat
         for path, attack in cases.items():
             if attack != "untampered":
                 assert outcomes[path]["outcome"] in DOCUMENTED, (target, attack, outcomes[path])
-
-
-#: The outcomes a hostile file may have.
-DOCUMENTED = {"InvalidFileError", "UnsafeModelError"}
-
-
-def run_hostile(paths: list[str], target: str, memory_mb: int = 3072, seconds: int = 60) -> dict:
-    """{path: {"outcome", "message"}} from `open_hostile.py` in a fresh process; a crash is reported as such."""
-    result = subprocess.run([sys.executable, str(HERE / "open_hostile.py"), target, str(memory_mb), str(seconds),
-                             *paths], capture_output=True, text=True, timeout=seconds * len(paths) + 600,
-                            cwd=Path(paths[0]).parent)  # where a payload would leave its marker
-    outcomes = {}
-    for line in result.stdout.splitlines():
-        if line.startswith("{"):
-            record = json.loads(line)
-            outcomes[record["file"]] = record
-    for path in paths:
-        if outcomes.get(path, {}).get("outcome", "started") == "started":
-            raise AssertionError(f"the process died on {path} (exit code {result.returncode}): "
-                                 f"{result.stderr[-2000:]}")
-    return outcomes
 
 
 def test_untampered_file_rebuilds(valid_file):

@@ -9,36 +9,11 @@ import textwrap
 
 import numpy as np
 import pytest
-from brian2 import (
-    Hz,
-    Network,
-    NetworkOperation,
-    NeuronGroup,
-    PoissonGroup,
-    SpikeGeneratorGroup,
-    SpikeMonitor,
-    Synapses,
-    check_units,
-    implementation,
-    ms,
-)
+from brian2 import Network, NetworkOperation, NeuronGroup, SpikeGeneratorGroup, SpikeMonitor, check_units, implementation, ms
 
 import brian2nwb
 from helpers import SUBJECT, read_plain, resimulate
-
-
-def poisson_driven():
-    drive = PoissonGroup(30, 60 * Hz, name="drive")
-    neurons = NeuronGroup(10, "dv/dt = -v / (10 * ms) : 1", threshold="v > 1", reset="v = 0", method="exact",
-                          name="neurons")
-    synapses = Synapses(drive, neurons, "w : 1", on_pre="v_post += w", name="synapses")
-    synapses.connect(p=0.5)
-    synapses.w = "0.1 + 0.2 * rand()"
-    net = Network(drive, neurons, synapses, SpikeMonitor(drive, name="drive_spikes"),
-                  SpikeMonitor(neurons, name="spikes"))
-    brian2nwb.snapshot(net, seed=1)
-    net.run(100 * ms)
-    return net
+from networks import poisson_driven
 
 
 def test_replay_plays_back_recorded_input(tmp_path):

@@ -10,10 +10,9 @@ import numpy as np
 import pytest
 
 import brian2nwb
-from helpers import SUBJECT
-from test_rebuild import poisson_driven
+from helpers import SUBJECT, assert_identical, resimulate
+from networks import poisson_driven
 from resimulate import dump
-from test_resimulation import assert_identical, resimulate
 
 OTHER_PYTHON = os.environ.get("BRIAN2NWB_OTHER_PYTHON")
 
