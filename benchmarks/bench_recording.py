@@ -51,7 +51,7 @@ for _ in range(runs):
     start = time.perf_counter()
     net.run(0.1 * ms)
     times.append(time.perf_counter() - start)
-from brian2nwb.model import capture_states  # the variables the recorder watches
+from brian2nwb.verbs.network_model import capture_states  # the variables the recorder watches
 arrays = [values for tables in capture_states(net.objects, copy=False).values() for table in tables
           for values in table.values()]
 delays = [pathway.variables["delay"].get_value() for pathway in connections._pathways]

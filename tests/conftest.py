@@ -14,6 +14,16 @@ from networks import rich_network
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 
+#: The fast tier: no simulation, seconds in all (``python -m pytest -m fast``).
+FAST_MODULES = {"test_units", "test_layout", "test_declared_fields", "test_code_checker"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.module.__name__ in FAST_MODULES:
+            item.add_marker(pytest.mark.fast)
+
+
 @pytest.fixture(autouse=True)
 def brian_scope():
     """Each test starts with a fresh magic scope, dt = 0.1 ms and the numpy target."""

@@ -29,8 +29,8 @@ def _alarm(signum, frame):
 
 def open_one(path: str, output: str) -> None:
     import brian2nwb
-    from brian2nwb.plot import plot_file
-    from brian2nwb.summary import summarize
+    from brian2nwb.tools.plot import plot_file
+    from brian2nwb.tools.summary import summarize
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -13,7 +13,7 @@ import numpy as np
 from brian2 import SpikeMonitor, StateMonitor, prefs
 
 import brian2nwb
-from brian2nwb.model import capture_states
+from brian2nwb.verbs.network_model import capture_states
 
 
 def main():

@@ -7,7 +7,7 @@
 ``record`` runs `networks.everything` for RUNS x 50 ms with ``snapshot(seed=5)`` and writes FILE;
 ``continue`` rebuilds FILE's final state and runs RUNS x 50 ms more; ``resimulate`` replays FILE's runs from
 its initial state. Each dumps what `resimulate.dump` dumps. With ``BRIAN2NWB_TEST_DIRECT=1`` in the
-environment every column counts as large (`brian2nwb.stored`: left in the file until it is placed).
+environment every column counts as large (`brian2nwb.brian.stored`: left in the file until it is placed).
 """
 
 import os
@@ -24,7 +24,7 @@ from resimulate import dump
 
 def main():
     if os.environ.get("BRIAN2NWB_TEST_DIRECT") == "1":
-        from brian2nwb import stored
+        from brian2nwb.brian import stored
 
         stored.DIRECT_MIN_ROWS = 1
     mode, *args = sys.argv[1:]

@@ -26,7 +26,7 @@ def brian2nwb_command(*args, cwd=None) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def example(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("cli")
-    subprocess.run([sys.executable, "-m", "brian2nwb.example", str(folder / "example.nwb"), "--target", "numpy"],
+    subprocess.run([sys.executable, "-m", "brian2nwb.tools.example", str(folder / "example.nwb"), "--target", "numpy"],
                    check=True, capture_output=True, cwd=folder)
     return folder / "example.nwb"
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brian2nwb import UnsafeModelError
-from brian2nwb.safety import CodeChecker, check_unit
+from brian2nwb.trust.code import CodeChecker, check_unit
 
 IDENTIFIERS = {"v", "w", "tau", "I", "g_syn"}
 CHECKER = CodeChecker(IDENTIFIERS, functions={"stimulus"})

@@ -28,7 +28,7 @@ from brian2 import (
 from pynwb import NWBHDF5IO
 
 import brian2nwb
-from brian2nwb.network import walk
+from brian2nwb.brian.network import walk
 from helpers import SUBJECT, assert_same, load, resimulate, run_script
 
 
@@ -66,7 +66,7 @@ def test_every_object_and_part_is_in_the_file_or_named(tmp_path):
     with NWBHDF5IO(str(path), "r") as io:
         simulation = io.read().lab_meta_data["brian2"]
         scheduled = set(simulation.brian2_tables["schedule"].vector_datas["object"].data[:])
-        described = set(simulation.objects__brian2_object_models)
+        described = set(simulation.objects.brian2_object_models)
     for obj in net.objects:
         for part in walk(obj):
             assert part.name in scheduled, part.name

@@ -1,6 +1,6 @@
 """Fast tier (no simulation): the checker of a file's model is driven by what kinds and tables declare.
 
-A kind declares each attribute of its descriptions with a role (`brian2nwb.fields`); the checker checks
+A kind declares each attribute of its descriptions with a role (`brian2nwb.model.fields`); the checker checks
 every attribute and every declared column by its role, refuses what is not declared, and hands the
 builders a `CheckedModel` - a copy, the model read from the file is not changed."""
 
@@ -9,14 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from brian2nwb.description import ModelDescription, ObjectDescription
+from brian2nwb.model.description import ModelDescription, ObjectDescription
 from brian2nwb.errors import InvalidFileError, UnsafeModelError
-from brian2nwb.extension import NAMESPACE, TYPE_MAP
-from brian2nwb.fields import BASE_FIELDS, Field, Role
-from brian2nwb.kind import Kind
-from brian2nwb.registry import BY_NAME, REGISTRY
-from brian2nwb.safety import CheckedModel, check_model
-from brian2nwb.table_docs import TableDoc
+from brian2nwb.nwb.extension import NAMESPACE, TYPE_MAP
+from brian2nwb.model.fields import BASE_FIELDS, Field, Role
+from brian2nwb.kinds.kind import Kind
+from brian2nwb.kinds.registry import BY_NAME, REGISTRY
+from brian2nwb.trust.model import CheckedModel, check_model
+from brian2nwb.model.tables import TableDoc
 
 PAYLOAD = "__import__('os').system('touch /tmp/owned')"
 

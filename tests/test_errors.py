@@ -12,7 +12,7 @@ from brian2 import Network, NetworkOperation, NeuronGroup, SpikeMonitor, ms
 
 import brian2nwb
 from brian2nwb import InvalidFileError
-from helpers import SUBJECT, reset_brian
+from helpers import HERE, SUBJECT, reset_brian
 
 
 class Bug(Exception):
@@ -38,10 +38,10 @@ def broken(*args, **kwargs):
 
 
 @pytest.mark.parametrize("module, function", [
-    ("brian2nwb.reader", "model_from_nwb"),  # decoding the file (inside the reading libraries' guard)
-    ("brian2nwb.timeline", "decode"),  # after the checks
-    ("brian2nwb.safety", "sizes_of"),  # inside the checks
-    ("brian2nwb.reader", "recorded_runs"),
+    ("brian2nwb.verbs.reader", "model_from_nwb"),  # decoding the file (inside the reading libraries' guard)
+    ("brian2nwb.model.timeline", "decode"),  # after the checks
+    ("brian2nwb.trust.model", "sizes_of"),  # inside the checks
+    ("brian2nwb.verbs.reader", "recorded_runs"),
 ])
 def test_a_bug_of_brian2nwb_is_not_reported_as_a_bad_file(small_file, monkeypatch, module, function):
     monkeypatch.setattr(sys.modules[module], function, broken)
@@ -73,6 +73,22 @@ def test_brian2_refusing_the_files_model_is_the_files_fault(small_file, tmp_path
 def test_the_command_exits_with_3_only_for_a_bad_file(small_file, tmp_path):
     bad = tmp_path / "bad.nwb"
     bad.write_bytes(b"not an NWB file")
-    command = [sys.executable, "-m", "brian2nwb.cli", "info"]
+    command = [sys.executable, "-m", "brian2nwb", "info"]
     assert subprocess.run(command + [str(bad)], capture_output=True).returncode == 3
     assert subprocess.run(command + [str(small_file)], capture_output=True).returncode == 0
+
+
+OLD_FILE = HERE / "data" / "written_by_0.1.0.nwb"  # brian2nwb 0.1.0.dev0, ndx-brian2 0.1.0 (untyped 'objects')
+
+
+def test_a_file_of_an_earlier_extension_version_is_refused_naming_its_writer(tmp_path):
+    with pytest.raises(InvalidFileError, match=r"written by brian2nwb 0\.1\.0\.dev0 with the ndx-brian2 extension "
+                                               r"0\.1\.0; this brian2nwb \(.*\) reads ndx-brian2 0\.2\.0"):
+        brian2nwb.from_nwb(OLD_FILE)
+    info = subprocess.run([sys.executable, "-m", "brian2nwb", "info", str(OLD_FILE)], capture_output=True, text=True)
+    assert info.returncode == 3 and "0.1.0.dev0" in info.stderr + info.stdout
+    # plain pynwb still reads it with the spec cached in it
+    read = subprocess.run([sys.executable, "-c", "import sys; from pynwb import NWBHDF5IO\n"
+                           "with NWBHDF5IO(sys.argv[1], 'r') as io: print(io.read().units['neuron'].data[:].tolist())",
+                           str(OLD_FILE)], capture_output=True, text=True)
+    assert read.returncode == 0 and read.stdout.strip() == "[0, 1, 2]", read.stderr[-2000:]

@@ -11,7 +11,7 @@ import pytest
 from brian2 import Hz, mV, ms
 
 import brian2nwb
-from brian2nwb.cli import _recorded_spikes
+from brian2nwb.tools import read_spikes
 from explore_models import dies_once, poisson_driven
 from helpers import SUBJECT, check_valid, reset_brian, resimulate
 from resimulate import dump
@@ -69,7 +69,7 @@ def test_point_files_resimulate_and_equal_a_serial_run(sweep, base_file):
 
 
 def test_point_files_say_which_point_they_are_and_are_valid(sweep):
-    from brian2nwb.extension import nwb_io
+    from brian2nwb.nwb.extension import nwb_io
 
     out, table = sweep
     row = table.iloc[5]
@@ -129,7 +129,7 @@ def test_points_forked_from_the_end_of_a_warm_up(base_file, tmp_path):
         path = tmp_path / "forks" / file
         resimulated = resimulate(path, "numpy")
         assert resimulated["spikes/t"].min(initial=1.0) >= 0.040  # after the 40 ms of the source
-        recorded_i, recorded_t = _recorded_spikes(path).get("spikes", (np.zeros(0), np.zeros(0)))
+        recorded_i, recorded_t = read_spikes(path).get("spikes", (np.zeros(0), np.zeros(0)))
         order = np.lexsort((recorded_i, recorded_t))
         np.testing.assert_array_equal(resimulated["spikes/t"], recorded_t[order])
         np.testing.assert_array_equal(resimulated["spikes/i"], recorded_i[order])
@@ -159,6 +159,6 @@ def test_cython_workers(base_file, tmp_path):
     assert table["status"].tolist() == ["done", "done"], table[["point", "error"]]
     path = tmp_path / "cython" / table["file"][1]
     resimulated = resimulate(path, "cython")
-    recorded_i, recorded_t = _recorded_spikes(path)["spikes"]
+    recorded_i, recorded_t = read_spikes(path)["spikes"]
     assert len(recorded_t) == table["spikes spikes"][1] > 0
     np.testing.assert_array_equal(np.sort(resimulated["spikes/t"]), np.sort(recorded_t))

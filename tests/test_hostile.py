@@ -253,7 +253,7 @@ def test_untampered_file_rebuilds(valid_file):
     assert len(net["spikes"].t) > 0
 
 
-#: Large columns are read straight into Brian2's arrays and checked there (`brian2nwb.stored`); with every
+#: Large columns are read straight into Brian2's arrays and checked there (`brian2nwb.brian.stored`); with every
 #: column "large" the small valid file takes that path. Each case must still be refused before anything runs.
 DIRECT = {
     "synapse index out of range": ATTACKS["synapse index out of range"],
@@ -276,7 +276,7 @@ def _add_delays(file, bad: float) -> None:
 
 @pytest.mark.parametrize("attack", sorted(DIRECT))
 def test_columns_read_into_brian2_are_checked_there(valid_file, tmp_path, attack, monkeypatch):
-    from brian2nwb import stored
+    from brian2nwb.brian import stored
 
     monkeypatch.setattr(stored, "DIRECT_MIN_ROWS", 1)
     path = tampered(valid_file, tmp_path, DIRECT[attack])
@@ -287,7 +287,7 @@ def test_columns_read_into_brian2_are_checked_there(valid_file, tmp_path, attack
 
 
 def test_untampered_file_rebuilds_from_columns_read_into_brian2(valid_file, monkeypatch):
-    from brian2nwb import stored
+    from brian2nwb.brian import stored
 
     monkeypatch.setattr(stored, "DIRECT_MIN_ROWS", 1)
     reference = brian2nwb.from_nwb(valid_file)

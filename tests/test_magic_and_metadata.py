@@ -189,7 +189,7 @@ def test_spec_is_cached_in_the_file(tmp_path):
 
 
 def test_readme_example_runs(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "brian2nwb.example", str(tmp_path / "example.nwb"),
+    result = subprocess.run([sys.executable, "-m", "brian2nwb.tools.example", str(tmp_path / "example.nwb"),
                              "--target", "numpy"], check=True, capture_output=True, text=True, cwd=tmp_path)
     assert "all in the file: True" in result.stdout
     assert "identical to the recording: True" in result.stdout
@@ -198,7 +198,7 @@ def test_readme_example_runs(tmp_path):
     # neo's NWBIO 0.14 (neo issue #1413), so brian2nwb adds none and nwbinspector suggests them
     assert [f.split(" ")[:2] for f in every_finding(tmp_path / "example.nwb")] == [
         ["BEST_PRACTICE_SUGGESTION", "check_keywords"]]
-    again = subprocess.run([sys.executable, "-m", "brian2nwb.example", str(tmp_path / "example.nwb"),
+    again = subprocess.run([sys.executable, "-m", "brian2nwb.tools.example", str(tmp_path / "example.nwb"),
                             "--target", "numpy"], capture_output=True, text=True, cwd=tmp_path)
     assert again.returncode != 0 and "overwrite" in again.stderr
 

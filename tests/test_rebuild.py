@@ -12,6 +12,7 @@ import pytest
 from brian2 import Network, NetworkOperation, NeuronGroup, SpikeGeneratorGroup, SpikeMonitor, check_units, implementation, ms
 
 import brian2nwb
+from brian2nwb.verbs.reader import read_file
 from helpers import SUBJECT, read_plain, resimulate
 from networks import poisson_driven
 
@@ -141,11 +142,11 @@ MODEL_READER = textwrap.dedent("""
     from pynwb import NWBHDF5IO
     with NWBHDF5IO(sys.argv[1], "r") as io:
         simulation = io.read().lab_meta_data["brian2"]
-        objects = simulation.objects__brian2_object_models
+        objects = simulation.objects
         neurons = objects["neurons"]
         print("MODEL", neurons.model.replace(chr(10), " | "))
         print("THRESHOLD", neurons.threshold)
-        print("TYPES", sorted(type(o).__name__ for o in objects.values()))
+        print("TYPES", sorted(type(o).__name__ for o in objects.brian2_object_models.values()))
         connectivity = objects["synapses"].brian2_tables["connectivity"].vector_datas
         print("SYNAPSES", len(connectivity["i"].data), [int(i) for i in connectivity["i"].data[:5]])
         print("TABLES", sorted(simulation.brian2_tables))
@@ -196,7 +197,7 @@ def test_synapses_between_subgroups_are_rebuilt_exactly(tmp_path, target, direct
     large columns are read straight into Brian2's arrays (``direct``: every column counts as large)."""
     from brian2 import Network, NeuronGroup, Synapses, prefs, start_scope
 
-    from brian2nwb import stored
+    from brian2nwb.brian import stored
 
     if direct:
         monkeypatch.setattr(stored, "DIRECT_MIN_ROWS", 1)
@@ -212,7 +213,7 @@ def test_synapses_between_subgroups_are_rebuilt_exactly(tmp_path, target, direct
     brian2nwb.snapshot(net)
     net.run(0 * ms)
     path = brian2nwb.to_nwb(net, tmp_path / "subgroups.nwb", subject=SUBJECT)
-    model = brian2nwb.reader._read(path, [])[0]
+    model = read_file(path, [])[0]
     tables = next(d.tables for d in model.objects if d.name == "synapses")
     left_in_file = [type(tables[table][column]) is stored.StoredColumn
                     for table, column in (("connectivity", "i"), ("connectivity", "delay_pre"), ("final_state", "w"))]

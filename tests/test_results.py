@@ -169,7 +169,7 @@ def test_columns_written_block_by_block_equal_one_sort(rich, tmp_path, monkeypat
     Units table (times, spike-time variables of several monitors, subgroups) as one whole sort."""
     import h5py
 
-    from brian2nwb import by_neuron
+    from brian2nwb.nwb import by_neuron
 
     net, _, path, _, _ = rich
     monkeypatch.setattr(by_neuron, "MIN_BLOCK_VALUES", 7)

@@ -12,7 +12,7 @@ import pytest
 from brian2 import ms, prefs
 
 import brian2nwb
-from brian2nwb.preferences import RECORDED
+from brian2nwb.brian.preferences import RECORDED
 from helpers import HERE, SUBJECT, assert_identical, resimulate
 from resimulate import dump
 from timeline_networks import NETWORKS

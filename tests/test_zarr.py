@@ -27,7 +27,7 @@ def test_zarr_round_trip(tmp_path):
     with NWBZarrIO(str(path), mode="r") as io:  # plain pynwb + hdmf-zarr, no brian2nwb classes needed
         assert validate(io=io) == []
         nwbfile = io.read()
-        assert nwbfile.lab_meta_data["brian2"].objects__brian2_object_models["neurons"].N == 10
+        assert nwbfile.lab_meta_data["brian2"].objects["neurons"].N == 10
     result = resimulate(path, "numpy")
     for monitor in ("spikes", "drive_spikes"):
         np.testing.assert_array_equal(result[f"{monitor}/i"], net[monitor].i[:])
@@ -50,18 +50,18 @@ def test_zarr_store_is_not_replaced_without_overwrite(tmp_path):
 
 def test_cli_reads_zarr(tmp_path):
     path = brian2nwb.to_nwb(poisson_driven(), tmp_path / "sim.nwb.zarr", subject=SUBJECT, backend="zarr")
-    result = subprocess.run([sys.executable, "-m", "brian2nwb.cli", "info", str(path)], capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "brian2nwb", "info", str(path)], capture_output=True,
                             text=True)
     assert result.returncode == 0, result.stderr
     assert "neurons (NeuronGroup, 10 neurons)" in result.stdout
-    validated = subprocess.run([sys.executable, "-m", "brian2nwb.cli", "validate", str(path)],
+    validated = subprocess.run([sys.executable, "-m", "brian2nwb", "validate", str(path)],
                                capture_output=True, text=True)
     assert "pynwb validation: OK" in validated.stdout and "model: rebuilds" in validated.stdout
 
 
 def test_replacing_a_store_swaps_it_in_atomically(tmp_path):
     """Linux and macOS swap the new store and the old one in one step: the target never goes missing."""
-    from brian2nwb.safe_write import _exchange
+    from brian2nwb.nwb.atomic import _exchange
 
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
@@ -148,7 +148,7 @@ def _poison(store, edit_consolidated: bool) -> None:
 
 @pytest.mark.parametrize("where", ["array", "consolidated"])
 def test_store_with_a_pickle_codec_is_refused_before_any_chunk_is_read(tmp_path, monkeypatch, where):
-    from brian2nwb.cli import EXIT_INVALID_FILE, main
+    from brian2nwb.tools.cli import EXIT_INVALID_FILE, main
 
     monkeypatch.chdir(tmp_path)
     path = brian2nwb.to_nwb(poisson_driven(), tmp_path / "sim.nwb.zarr", subject=SUBJECT, backend="zarr")

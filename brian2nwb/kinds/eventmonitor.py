@@ -9,10 +9,10 @@ from pynwb import NWBFile
 from pynwb.event import TimestampVectorData
 from pynwb.spec import NWBGroupSpec
 
-from ..datasets import StorageOptions
-from ..extension import nwb_class
-from ..kind import MONITORS, Kind
-from ..spec_types import name_attribute, neuron_column
+from ..nwb.datasets import StorageOptions
+from ..nwb.extension import nwb_class
+from .kind import MONITORS, Kind
+from ..nwb.spec import name_attribute, neuron_column
 from .monitor import MONITOR, MONITOR_SPEC
 from .spikemonitor import recorded_values, value_column
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import numpy as np
 from brian2 import EventMonitor, PopulationRateMonitor, SpikeMonitor, StateMonitor
 
-from ..build import BuildContext
-from ..description import ObjectDescription
-from ..safety import UnsafeModelError, sizes_of
-from ..fields import Field, Role
-from ..spec_types import model_type
-from ..table_docs import TableDoc
+from ..brian.build import BuildContext
+from ..model.description import ObjectDescription
+from ..errors import UnsafeModelError
+from ..trust.model import sizes_of
+from ..model.fields import Field, Role
+from ..nwb.spec import model_type
+from ..model.tables import TableDoc
 
 
 def describe(monitor, initial: dict | None) -> ObjectDescription:

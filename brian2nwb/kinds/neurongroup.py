@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from brian2 import NeuronGroup
 
-from ..build import (
+from ..brian.internals import refractory_of
+from ..brian.build import (
     BuildContext,
     build_group_parts,
     custom_events,
@@ -13,13 +14,13 @@ from ..build import (
     method_options_argument,
     refractory_argument,
 )
-from ..description import ObjectDescription
-from ..describe import group_tables, method_used
-from ..equations import equations_text
-from ..kind import GROUPS, Kind
-from ..fields import Role
-from ..spec_types import GROUP_TABLES_DOC, group_fields, model_type
-from ..table_docs import TableDoc
+from ..model.description import ObjectDescription
+from ..brian.describe import group_tables, method_used
+from ..brian.equations import equations_text
+from .kind import GROUPS, Kind
+from ..model.fields import Role
+from ..nwb.spec import GROUP_TABLES_DOC, group_fields, model_type
+from ..model.tables import TableDoc
 
 
 def group_attrs(group) -> dict:
@@ -30,7 +31,7 @@ def group_attrs(group) -> dict:
         attrs["threshold"] = group.events["spike"]
     if "spike" in group.event_codes:
         attrs["reset"] = group.event_codes["spike"]
-    refractory = group._refractory
+    refractory = refractory_of(group)
     if isinstance(refractory, str):
         attrs["refractory"] = refractory
     elif refractory is not False and refractory is not None:

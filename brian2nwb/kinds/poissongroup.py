@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from brian2 import Hz, PoissonGroup, SpikeGeneratorGroup, second
 
-from ..build import BuildContext, build_group_parts
-from ..description import ObjectDescription
-from ..describe import group_tables
-from ..kind import GROUPS, Kind
-from ..fields import Field, Role
-from ..spec_types import CODE, GROUP_TABLES_DOC, model_type
+from ..brian.internals import poisson_rates_expression
+from ..brian.build import BuildContext, build_group_parts
+from ..model.description import ObjectDescription
+from ..brian.describe import group_tables
+from .kind import GROUPS, Kind
+from ..model.fields import Field, Role
+from ..nwb.spec import CODE, GROUP_TABLES_DOC, model_type
 
 
 def describe(group, initial: dict | None) -> ObjectDescription:
     attrs = {"N": len(group), "clock": group.clock.name}
-    if isinstance(group._rates, str):
-        attrs["rates"] = group._rates
+    rates = poisson_rates_expression(group)
+    if rates is not None:
+        attrs["rates"] = rates
     return ObjectDescription("PoissonGroup", group.name, attrs, group_tables(group, len(group), initial))
 
 

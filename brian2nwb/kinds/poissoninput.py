@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import numpy as np
 from brian2 import Hz, PoissonInput
-from brian2.units.fundamentalunits import DIMENSIONLESS
 
-from ..build import BuildContext, quantity
-from ..description import ObjectDescription
-from ..kind import CONNECTIONS, Kind
-from ..fields import Field, Role
-from ..spec_types import CODE, model_type
+from ..brian.internals import name_object, poisson_input_arguments
+from ..model.quantities import dimensions_of
+from ..brian.build import BuildContext, quantity
+from ..model.description import ObjectDescription
+from .kind import CONNECTIONS, Kind
+from ..model.fields import Field, Role
+from ..nwb.spec import CODE, model_type
 
 
 def describe(poisson_input, initial: dict | None) -> ObjectDescription:
-    attrs = {"target": poisson_input._group.name, "target_var": poisson_input._target_var,
-             "N": int(poisson_input._N), "rate": float(poisson_input._rate)}
-    weight = poisson_input._weight
+    arguments = poisson_input_arguments(poisson_input)
+    attrs = {"target": arguments["target"].name, "target_var": arguments["target_var"], "N": arguments["N"],
+             "rate": arguments["rate"]}
+    weight = arguments["weight"]
     if isinstance(weight, str):
         attrs["weight"] = weight
     else:
         attrs["weight_value"] = float(weight)
-        attrs["weight_dimensions"] = np.asarray(weight.dim._dims if hasattr(weight, "dim") else
-                                                DIMENSIONLESS._dims, dtype=np.float64)
+        attrs["weight_dimensions"] = dimensions_of(weight)
     return ObjectDescription("PoissonInput", poisson_input.name, attrs)
 
 
@@ -31,7 +31,7 @@ def build(description: ObjectDescription, context: BuildContext) -> PoissonInput
     weight = attrs["weight"] if "weight" in attrs else quantity(attrs["weight_value"], attrs["weight_dimensions"])
     poisson_input = PoissonInput(context.objects[attrs["target"]], attrs["target_var"], attrs["N"],
                                  attrs["rate"] * Hz, weight)
-    poisson_input._name = description.name  # PoissonInput takes no name in Brian2 2.9; ties break by name
+    name_object(poisson_input, description.name)
     return poisson_input
 
 

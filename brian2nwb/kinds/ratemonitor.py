@@ -6,9 +6,9 @@ import numpy as np
 from brian2 import PopulationRateMonitor
 from pynwb import NWBFile, TimeSeries
 
-from ..datasets import StorageOptions, sampling
-from ..kind import MONITORS, Kind
-from ..metadata import provenance_comment
+from ..nwb.datasets import StorageOptions, sampling
+from .kind import MONITORS, Kind
+from ..nwb.metadata import provenance_comment
 from .monitor import MONITOR, MONITOR_SPEC
 
 

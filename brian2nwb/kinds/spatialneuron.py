@@ -26,15 +26,17 @@ from brian2 import SpatialNeuron, amp, meter
 from brian2.equations.equations import SUBEXPRESSION, Expression, SingleEquation
 from brian2.spatialneuron.morphology import Cylinder, Morphology, Section, Soma
 
-from ..build import BuildContext, build_group_parts, rows
-from ..description import ObjectDescription
-from ..describe import constant_over_dt_expressions
-from ..equations import equations_text
-from ..kind import GROUPS, Kind
-from ..safety import UnsafeModelError, check_name
-from ..fields import Role
-from ..spec_types import GROUP_TABLES_DOC, group_fields, model_type
-from ..table_docs import TableDoc
+from ..brian.internals import section_geometry, set_section_lengths
+from ..brian.build import BuildContext, build_group_parts, rows
+from ..model.description import ObjectDescription
+from ..brian.describe import constant_over_dt_expressions
+from ..brian.equations import equations_text
+from .kind import GROUPS, Kind
+from ..errors import UnsafeModelError
+from ..trust.code import check_name
+from ..model.fields import Role
+from ..nwb.spec import GROUP_TABLES_DOC, group_fields, model_type
+from ..model.tables import TableDoc
 from . import neurongroup
 from .neurongroup import group_arguments, group_attrs, neuron_tables
 
@@ -60,13 +62,13 @@ def morphology_tables(morphology: Morphology) -> dict:
         sections["name_in_parent"].append(name or "")
         sections["n"].append(section.n)
         count = _POINTS[kind](section.n)
-        diameter = np.asarray(section._diameter, dtype=np.float64).ravel()
+        diameter, lengths = section_geometry(section)
         if kind == "Cylinder":  # one diameter per compartment, all equal: the start point has it too
             diameter = np.concatenate([diameter[:1], diameter])
         points["diameter"].append(diameter)
         length = np.full(count, np.nan)
         if kind != "Soma":
-            length[1:] = np.asarray(section._length, dtype=np.float64)
+            length[1:] = lengths
         points["length"].append(length)
         for axis in ("x", "y", "z"):
             values = getattr(section, f"_{axis}")
@@ -103,7 +105,7 @@ def morphology_from_tables(sections: dict, points: dict) -> Morphology:
             else:
                 section = Cylinder(point["diameter"][0] * meter, n=n, length=np.sum(point["length"][1:]) * meter,
                                    type=section_type)
-                section._length = point["length"][1:] * meter  # exactly as recorded (not total / n)
+                set_section_lengths(section, point["length"][1:] * meter)  # exactly as recorded (not total / n)
         else:
             section = Section(point["diameter"] * meter, n=n, type=section_type,
                               **(coordinates or {"length": point["length"][1:] * meter}))

@@ -16,18 +16,20 @@ from pynwb import NWBFile
 from pynwb.event import TimestampVectorData
 from pynwb.spec import NWBGroupSpec
 
-from ..build import BuildContext, build_group_parts
-from ..datasets import StorageOptions
-from ..description import ObjectDescription
-from ..describe import group_tables
-from ..extension import nwb_class
-from ..kind import GROUPS, Kind
+from ..brian.internals import set_spike_position
+from ..brian.build import BuildContext, build_group_parts
+from ..nwb.datasets import StorageOptions
+from ..model.description import ObjectDescription
+from ..brian.describe import group_tables
+from ..nwb.extension import nwb_class
+from .kind import GROUPS, Kind
 from ..errors import InvalidFileError
-from ..model_nwb import numbers
-from ..safety import UnsafeModelError, check_time
-from ..table_docs import TableDoc
-from ..fields import Field, Role
-from ..spec_types import float_attribute, int_attribute, link, model_type, name_attribute, neuron_column
+from ..nwb.mapping import numbers
+from ..errors import UnsafeModelError
+from ..trust.code import check_time
+from ..model.tables import TableDoc
+from ..model.fields import Field, Role
+from ..nwb.spec import float_attribute, int_attribute, link, model_type, name_attribute, neuron_column
 
 
 def write_spike_generators(groups: list[SpikeGeneratorGroup], nwbfile: NWBFile, storage: StorageOptions,
@@ -106,8 +108,7 @@ def continue_from(group: SpikeGeneratorGroup, description: ObjectDescription, t_
         position = int(np.searchsorted(timebins, (steps_done - 1) % period_bins, side="right"))
     else:
         position = int(np.count_nonzero(timestep(times, dt) < steps_done))
-    group.variables["_lastindex"].set_value(position)
-    group._spikes_changed = False  # as after Brian2's restore(): keep the position set here
+    set_spike_position(group, position)
 
 
 def check(description: ObjectDescription, model, checker) -> None:

@@ -11,11 +11,11 @@ from hdmf.common import VectorData, VectorIndex
 from pynwb import NWBFile
 from pynwb.misc import Units
 
-from ..by_neuron import ByNeuron
-from ..datasets import OneChunk, StorageOptions
-from ..extension import QuantityData
-from ..kind import MONITORS, Kind
-from ..quantities import dimensions_of, si_unit_name
+from ..nwb.by_neuron import ByNeuron
+from ..nwb.datasets import OneChunk, StorageOptions
+from ..nwb.extension import QuantityData
+from .kind import MONITORS, Kind
+from ..model.quantities import dimensions_of, si_unit_name
 from .monitor import MONITOR, MONITOR_SPEC
 
 #: Columns of our Units table that a recorded variable's column must not replace.

@@ -24,12 +24,12 @@ from brian2 import StateMonitor
 from pynwb import NWBFile
 from pynwb.spec import NWBAttributeSpec, NWBGroupSpec
 
-from ..datasets import StorageOptions, sampling
-from ..extension import nwb_class
-from ..kind import MONITORS, Kind
-from ..metadata import provenance_comment
-from ..quantities import dimensions_of, si_unit_name
-from ..spec_types import dimensions_attribute, int_attribute, name_attribute
+from ..nwb.datasets import StorageOptions, sampling
+from ..nwb.extension import nwb_class
+from .kind import MONITORS, Kind
+from ..nwb.metadata import provenance_comment
+from ..model.quantities import dimensions_of, si_unit_name
+from ..nwb.spec import dimensions_attribute, int_attribute, name_attribute
 from .monitor import MONITOR, MONITOR_SPEC
 
 

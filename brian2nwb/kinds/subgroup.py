@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from brian2.groups.subgroup import Subgroup
 
-from ..build import BuildContext, build_group_parts
-from ..description import ObjectDescription
-from ..describe import regular_operations
-from ..kind import VIEWS, Kind
-from ..safety import UnsafeModelError
-from ..fields import Field, Role
-from ..spec_types import model_type
+from ..brian.build import BuildContext, build_group_parts
+from ..model.description import ObjectDescription
+from ..brian.describe import regular_operations
+from .kind import VIEWS, Kind
+from ..errors import UnsafeModelError
+from ..model.fields import Field, Role
+from ..nwb.spec import model_type
 
 
 def describe(subgroup, initial: dict | None) -> ObjectDescription:

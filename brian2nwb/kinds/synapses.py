@@ -10,18 +10,22 @@ import numpy as np
 from brian2 import Quantity, Synapses, second
 from brian2.equations.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Expression, SingleEquation
 
-from ..build import (BuildContext, build_group_parts, dtype_argument, method_argument, method_options_argument, rows,
+from ..brian.build import (BuildContext, build_group_parts, dtype_argument, method_argument, method_options_argument, rows,
                      set_values)
-from ..description import ObjectDescription
-from ..describe import constant_over_dt_expressions, group_tables, method_used, var_type
-from ..equations import equations_text
-from .. import standalone
-from ..kind import CONNECTIONS, Kind
-from ..safety import MAX_SIZE, UnsafeModelError, sizes_of
-from ..fields import Field, Role
-from ..spec_types import model_type
-from ..stored import StoredColumn, place
-from ..table_docs import TableDoc
+from ..model.description import ObjectDescription
+from ..brian.describe import constant_over_dt_expressions, group_tables, method_used, var_type
+from ..brian.equations import equations_text
+from ..brian import standalone
+from .kind import CONNECTIONS, Kind
+from ..errors import UnsafeModelError
+from ..trust.code import MAX_SIZE
+from ..trust.model import sizes_of
+from ..model.fields import Field, Role
+from ..nwb.spec import model_type
+from ..brian.stored import StoredColumn
+from ..brian.synapses import (check_ends, placed_and_checked, queued_spikes, restore_queue, set_synapse_ends,
+                              synapse_ends, synapse_pathways)
+from ..model.tables import TableDoc
 
 
 def equations(synapses) -> str:
@@ -58,7 +62,7 @@ def describe(synapses, initial: dict | None) -> ObjectDescription:
         if table in tables and synapses.multisynaptic_index:
             tables[table].pop(synapses.multisynaptic_index, None)  # recomputed by connect()
     pathways = {"pathway": [], "prepost": [], "event": [], "code": [], "delay": [], "per_synapse_delay": []}
-    for pathway in synapses._pathways:
+    for pathway in synapse_pathways(synapses):
         delay = pathway.variables["delay"]
         pathways["pathway"].append(pathway.name[len(synapses.name) + 1:])
         pathways["prepost"].append(pathway.prepost)
@@ -80,10 +84,10 @@ def settings(synapses, copy: bool = False) -> dict:
     """What ``connect()`` and setting delays change between runs: ``connectivity`` (i, j and per-synapse
     delays ``delay_<pathway>``, in Brian2's order: new synapses come last) and ``delays`` (each pathway's one
     delay; 0 where delays are per synapse). ``copy=False`` gives views of Brian2's arrays."""
-    connectivity = {"i": _relative_indices(synapses, "_synaptic_pre", synapses.source),
-                    "j": _relative_indices(synapses, "_synaptic_post", synapses.target)}
+    i, j = synapse_ends(synapses)
+    connectivity = {"i": i, "j": j}
     delays = {"pathway": [], "delay": []}
-    for pathway in synapses._pathways:
+    for pathway in synapse_pathways(synapses):
         name, delay = pathway.name[len(synapses.name) + 1:], pathway.variables["delay"]
         delays["pathway"].append(name)
         delays["delay"].append(float(delay.get_value().item()) if delay.scalar else 0.0)
@@ -96,7 +100,7 @@ def settings(synapses, copy: bool = False) -> dict:
 def settings_signature(synapses) -> str:
     """Brian2 changes synapse ends only by ``connect()``, which adds synapses (``restore()`` takes both networks
     back alike): the count and the delays tell a change."""
-    delays = [pathway.variables["delay"].get_value() for pathway in synapses._pathways]
+    delays = [pathway.variables["delay"].get_value() for pathway in synapse_pathways(synapses)]
     return f"{len(synapses)}:" + ":".join(hashlib.blake2b(np.ascontiguousarray(d).view(np.uint8),
                                                            digest_size=16).hexdigest() for d in delays)
 
@@ -133,11 +137,8 @@ def in_flight(synapses) -> dict:
     """The spikes in flight in every pathway's queue: which synapse receives each, in how many time steps of
     the source's clock (0: in the current one)."""
     rows: dict[str, list] = {"pathway": [], "steps": [], "synapse": []}
-    for pathway in synapses._pathways:
-        if standalone.active():
-            queued = standalone.in_flight(pathway)
-        else:
-            queued = None if getattr(pathway, "queue", None) is None else _queued(pathway.queue)
+    for pathway in synapse_pathways(synapses):
+        queued = queued_spikes(pathway)
         if queued is None:
             continue
         steps, targets = queued
@@ -148,115 +149,22 @@ def in_flight(synapses) -> dict:
             "synapse": np.asarray(rows["synapse"], dtype=np.int64)}
 
 
-def _queued(queue) -> tuple[list, list]:
-    """(steps ahead, synapse) of every spike in a Brian2 spike queue, numpy's or Cython's."""
-    state = queue._full_state()
-    if len(state) == 3:  # numpy's SpikeQueue: (dt, [[steps, synapse], ...], shape)
-        spikes = np.asarray(state[1], dtype=np.int64).reshape(-1, 2)
-        return spikes[:, 0].tolist(), spikes[:, 1].tolist()
-    offset, slots = state  # Cython's: a circular list of slots, the current one at offset
-    size = max(len(slots), 1)
-    return ([(k - offset) % size for k, slot in enumerate(slots) for _ in slot],
-            [int(target) for slot in slots for target in slot])
-
-
 def continue_from(synapses, description: ObjectDescription, t_end: float) -> None:
     """Put the spikes that were in flight at the end of the recording back into the pathways' queues."""
-    from brian2.devices.device import get_device
-
     flying = description.tables.get("in_flight", {})
-    for pathway in synapses._pathways:
+    for pathway in synapse_pathways(synapses):
         name = pathway.name[len(synapses.name) + 1:]
         chosen = np.asarray(flying.get("pathway", []), dtype=object) == name
-        if not chosen.any():
-            continue
-        steps = np.asarray(flying["steps"], dtype=np.int64)[chosen]
-        targets = np.asarray(flying["synapse"], dtype=np.int64)[chosen]
-        if standalone.active():
-            standalone.restore_queue(pathway, steps, targets)
-            continue
-        if pathway.queue is None:
-            pathway.queue = get_device().spike_queue(pathway.source.start, pathway.source.stop)
-        size = int(steps.max()) + 1
-        if hasattr(pathway.queue, "_store_spikes"):  # numpy's SpikeQueue
-            width = int(np.bincount(steps).max())
-            pathway.queue._restore_from_full_state((float(pathway.source.clock.dt_),
-                                                    np.column_stack([steps, targets]), (size, width)))
-        else:  # Cython's: slots from the current one on
-            slots = [[] for _ in range(size)]
-            for step, target in zip(steps.tolist(), targets.tolist()):
-                slots[step].append(target)
-            pathway.queue._restore_from_full_state((0, slots))
+        if chosen.any():
+            restore_queue(pathway, np.asarray(flying["steps"], dtype=np.int64)[chosen],
+                          np.asarray(flying["synapse"], dtype=np.int64)[chosen])
 
 
 def standalone_end(synapses) -> None:
     """Standalone: the program saves the spikes in flight of every pathway at its end."""
-    for pathway in synapses._pathways:
+    for pathway in synapse_pathways(synapses):
         standalone.record_in_flight(pathway)
 
-
-def connect_arrays(synapses: Synapses, i, j) -> None:
-    """``synapses.connect(i=i, j=j)`` on the runtime device, done the way Brian2's own ``restore()`` sets
-    arrays: what its ``synapses_create_array`` template does, without generating and running code for it or
-    copying and repeating the index arrays (2-3x faster at 10^7 synapses, ``benchmarks/bench_growth.py``).
-    ``i`` and ``j`` are indices into the source and target, checked by `check`, or columns still in the
-    file, read straight into Brian2's arrays and checked there (`_placed_and_checked`)."""
-    synapses._connect_called = True
-    pre, post = synapses.variables["_synaptic_pre"], synapses.variables["_synaptic_post"]
-    for variable, indices, group in ((pre, i, synapses.source), (post, j, synapses.target)):
-        variable.resize(len(indices))
-        values = variable.get_value()
-        place(indices, values)
-        if _placed_and_checked(indices):
-            _check_ends(values, len(group), f"'{synapses.name}'", group.name)
-        if "_offset" in group.variables:  # a subgroup: Brian2 keeps indices into the whole group
-            values += np.int32(group.variables["_offset"].get_value())
-    synapses._resize(len(i))
-    _count_synapses(synapses)
-
-
-def _placed_and_checked(indices) -> bool:
-    """Whether synapse ends are read straight into Brian2's int32 array and checked there (not by `check`):
-    columns still in the file whose type converts to int32 without wrapping around."""
-    return isinstance(indices, StoredColumn) and indices.dtype.kind in "iu" and indices.dtype.itemsize <= 4
-
-
-def _check_ends(indices: np.ndarray, size: int, what: str, group: str) -> None:
-    """Synapse ends must be neurons of their group (0 to ``size - 1``)."""
-    if len(indices) and (indices.min() < 0 or indices.max() >= size):
-        raise UnsafeModelError(f"{what}: synapse indices outside the {size} neurons of '{group}'.")
-
-
-def _count_synapses(synapses: Synapses) -> None:
-    """What Brian2's ``_update_synapse_numbers(0)`` computes (``N_incoming``, ``N_outgoing``, the
-    multisynaptic index), counting in blocks: numpy's ``bincount`` converts the whole int32 index array to
-    int64 first, which at 5x10^7 synapses is 400 MB of fresh memory and most of a second."""
-    from brian2.synapses.synapses import calc_repeats
-
-    variables = synapses.variables
-    pre, post = variables["_synaptic_pre"].get_value(), variables["_synaptic_post"].get_value()
-    for name, indices, size, offset in (
-            ("N_outgoing", pre, variables["N_pre"].item(), variables["_source_offset"].get_value()),
-            ("N_incoming", post, variables["N_post"].item(), variables["_target_offset"].get_value())):
-        variables[name].resize(int(size + offset))
-        counts = variables[name].get_value()
-        counts[:] = 0
-        for start in range(0, len(indices), COUNT_BLOCK):
-            counts += np.bincount(indices[start:start + COUNT_BLOCK], minlength=len(counts)).astype(counts.dtype)
-    if synapses.multisynaptic_index is not None:
-        variables[synapses.multisynaptic_index].get_value()[:] = calc_repeats(pre + post * 1j)
-
-
-#: Synapses counted per ``bincount`` call when rebuilding (`_count_synapses`).
-COUNT_BLOCK = 1 << 20
-
-
-def _relative_indices(synapses, variable: str, group) -> np.ndarray:
-    """Synapse ends as indices in the (sub)group, as Brian2's ``S.i``/``S.j`` give them (int32, no copy
-    unless the group is a subgroup)."""
-    values = synapses.variables[variable].get_value()
-    start = int(getattr(group, "start", 0))
-    return values - np.int32(start) if start else values
 
 
 def build(description: ObjectDescription, context: BuildContext) -> Synapses:
@@ -282,13 +190,13 @@ def build(description: ObjectDescription, context: BuildContext) -> Synapses:
         ends = []
         for indices, group in ((i, synapses.source), (j, synapses.target)):
             values = np.asarray(indices)  # read once
-            if _placed_and_checked(indices):
-                _check_ends(values, len(group), f"'{synapses.name}'", group.name)
+            if placed_and_checked(indices):
+                check_ends(values, len(group), f"'{synapses.name}'", group.name)
             ends.append(values.astype(np.int32, copy=False))
         synapses.connect(i=ends[0], j=ends[1])
     else:
-        connect_arrays(synapses, i if _placed_and_checked(i) else np.asarray(i, dtype=np.int32),
-                       j if _placed_and_checked(j) else np.asarray(j, dtype=np.int32))
+        set_synapse_ends(synapses, i if placed_and_checked(i) else np.asarray(i, dtype=np.int32),
+                         j if placed_and_checked(j) else np.asarray(j, dtype=np.int32))
     for pathway in pathways:
         column = connectivity.get(f"delay_{pathway['pathway']}")
         if column is None:
@@ -339,8 +247,8 @@ def _check_connectivity(connectivity: dict, what: str, attrs: dict, pathways: di
     sizes = sizes_of(model)
     for index, end in ((i, attrs.get("source")), (j, attrs.get("target"))):
         limit = sizes.get(end)
-        if limit is not None and not _placed_and_checked(index):
-            _check_ends(np.asarray(index), limit, what, end)
+        if limit is not None and not placed_and_checked(index):
+            check_ends(np.asarray(index), limit, what, end)
     known = {"i", "j"} | {f"delay_{name}" for name in pathways.get("pathway", [])}
     for column, values in connectivity.items():
         if column not in known or len(values) != len(i):

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from pynwb.spec import NWBAttributeSpec, NWBDatasetSpec, NWBGroupSpec, NWBNamespaceBuilder, export_spec
 
-from brian2nwb.registry import REGISTRY
-from brian2nwb.fields import BASE_FIELDS
-from brian2nwb.spec_types import attribute_spec, dimensions_attribute, text_attribute
+from brian2nwb.kinds.registry import REGISTRY
+from brian2nwb.model.fields import BASE_FIELDS
+from brian2nwb.nwb.spec import attribute_spec, dimensions_attribute, text_attribute
 
 NAME = "ndx-brian2"
-VERSION = "0.1.0"
+VERSION = "0.2.0"  # 0.2.0: the typed Brian2Objects group (files of 0.1.0 are refused with a message)
 
 
 def shared_types() -> list:
@@ -76,6 +76,14 @@ def shared_types() -> list:
         groups=[NWBGroupSpec(neurodata_type_inc="Brian2Table", quantity="*",
                              doc="Tables describing the object: its state, code and connectivity.")],
     )
+    objects = NWBGroupSpec(
+        neurodata_type_def="Brian2Objects",
+        neurodata_type_inc="NWBContainer",
+        doc=("The objects of a Brian2 network, one group per object named after it (in pynwb: "
+             "simulation.objects['neurons'])."),
+        attributes=[text_attribute("description", "What the objects are, in a sentence.")],
+        groups=[NWBGroupSpec(neurodata_type_inc="Brian2ObjectModel", quantity="*", doc="One object of the network.")],
+    )
     simulation = NWBGroupSpec(
         neurodata_type_def="Brian2Simulation",
         neurodata_type_inc="LabMetaData",
@@ -96,15 +104,13 @@ def shared_types() -> list:
             NWBAttributeSpec(name="dt", doc="Time step of Brian2's default clock, in seconds.", dtype="float64"),
             NWBAttributeSpec(name="t_end", doc="Simulated time at the end of the recording, in seconds.",
                              dtype="float64"),
-            text_attribute("initial_state", "Where the state at t=0 came from: 'snapshot' "
+            text_attribute("initial_state_source", "Where the state at t=0 came from: 'snapshot' "
                                             "(brian2nwb.snapshot), 'store' (Network.store at t=0) or 'none'.",
                            required=False),
         ],
         groups=[
-            NWBGroupSpec(name="objects", doc="The objects of the network, one group per object named after it.",
-                         quantity="?",
-                         groups=[NWBGroupSpec(neurodata_type_inc="Brian2ObjectModel", quantity="*",
-                                              doc="One object of the network.")]),
+            NWBGroupSpec(name="objects", neurodata_type_inc="Brian2Objects", quantity="?",
+                         doc="The objects of the network, one group per object named after it."),
             NWBGroupSpec(neurodata_type_inc="Brian2Table", quantity="*",
                          doc=("Tables about the whole network: 'clocks' (name, dt), 'schedule' (when, order, "
                               "clock, active and member flags of every object and its parts), 'identifiers' "
@@ -114,7 +120,7 @@ def shared_types() -> list:
         ],
     )
 
-    return [quantity_data, timed_array_series, table, object_model, simulation]
+    return [quantity_data, timed_array_series, table, object_model, objects, simulation]
 
 
 def make_types() -> list:

@@ -1,0 +1,363 @@
+"""A file's container checked before any library reads it: links, filters, codecs and declared sizes.
+
+pynwb, hdmf, h5py, zarr and numcodecs read whatever a file declares: an HDF5
+external link opens another file, a Zarr array whose metadata names the
+``pickle`` codec is unpickled by numcodecs when a chunk is read (with some
+numcodecs versions), a dataset declared with 10**10 rows and no data behind it
+is allocated whole. So before pynwb opens a file, this module reads only its
+metadata (HDF5 link table and dataset headers; Zarr's JSON documents, parsed
+with ``json``) and refuses, with an `InvalidFileError`:
+
+- HDF5: external links, soft links that dangle, point at another soft link or
+  at one of their own ancestors (a loop), a group reached by two hard links,
+  external raw-data storage, virtual datasets, filters other than
+  `HDF5_FILTERS`, and datasets declaring values they do not store;
+- Zarr: symbolic links, codecs and filters other than `ZARR_CODECS` (anywhere
+  in the metadata, consolidated metadata included), references or links to
+  another store, and reference datasets;
+- both: more than `MAX_NODES` groups and datasets, and any dataset whose values
+  would need more than `memory_limit` bytes of memory, or more than
+  `MAX_CHUNKS` chunks, to read.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import posixpath
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InvalidFileError, printable, reading
+
+#: HDF5 filters a brian2nwb file may use: deflate (gzip), shuffle, Fletcher-32 checksum, LZF.
+HDF5_FILTERS = {1: "gzip", 2: "shuffle", 3: "fletcher32", 32000: "lzf"}
+#: Zarr codecs (v2 ``id``, v3 ``name``) that decode data without running code from the file.
+ZARR_CODECS = {"blosc", "zlib", "gzip", "zstd", "lz4", "bz2", "lzma", "shuffle", "delta", "crc32", "crc32c",
+               "adler32", "vlen-utf8", "vlen-bytes", "json2", "bytes", "transpose", "sharding_indexed",
+               "numcodecs.zlib", "numcodecs.gzip", "numcodecs.zstd", "numcodecs.blosc", "numcodecs.lz4",
+               "numcodecs.bz2", "numcodecs.shuffle", "numcodecs.delta", "numcodecs.crc32"}
+#: More groups and datasets than this is not a simulation file.
+MAX_NODES = 200_000
+#: More chunks than this in one dataset make reading it a loop over nothing.
+MAX_CHUNKS = 10_000_000
+#: gzip cannot shrink data more than ~1032 times: an HDF5 dataset declaring more is a lie.
+MAX_GZIP_RATIO = 1100
+#: Largest metadata document of a Zarr store read.
+MAX_METADATA_BYTES = 64 * 2**20
+
+
+def memory_limit() -> int:
+    """Bytes one dataset may need in memory: half of this machine's physical memory."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+    except (ValueError, OSError, AttributeError):  # not POSIX
+        return 8 * 2**30
+
+
+def check_container(path: str | os.PathLike) -> None:
+    """Refuse a file whose container (HDF5 file or Zarr folder) holds anything listed in this module's doc."""
+    path = Path(path)
+    if path.is_symlink() and path.is_dir():
+        raise InvalidFileError(f"{path} is a symbolic link to a folder; pass the Zarr store itself.")
+    if path.is_dir():
+        _check_zarr(path)
+    else:
+        _check_hdf5(path)
+
+
+@contextmanager
+def open_untrusted(path: str | os.PathLike, what: str = "read"):
+    """An NWB IO object for a file from anywhere: its container checked first, and every failure of the
+    reading libraries (inside the ``with`` block too) turned into an `InvalidFileError` naming ``path``."""
+    from ..nwb.extension import nwb_io
+
+    if not Path(path).exists():
+        from ..nwb.atomic import recover
+
+        recover(path)  # a Zarr store a killed writer had set aside
+        if not Path(path).exists():
+            raise FileNotFoundError(f"{path} does not exist.")
+    with reading(path, what):
+        check_container(path)
+        check_extension_version(path)
+        with nwb_io(path, mode="r") as io:
+            yield io
+
+
+def check_extension_version(path: str | os.PathLike) -> None:
+    """Refuse a file whose cached ndx-brian2 spec is of another version than the one this brian2nwb reads,
+    naming the brian2nwb version that wrote it (files without ndx-brian2, such as other tools' NWB files,
+    pass)."""
+    from ..nwb.extension import NAMESPACE, namespace_version
+
+    path = Path(path)
+    if path.is_dir():
+        folder = path / "specifications" / NAMESPACE
+        versions = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+        writer = _zarr_attribute(path / "general" / "brian2", "brian2nwb_version")
+    else:
+        import h5py
+
+        with h5py.File(str(path), "r") as file:
+            group = file.get(f"specifications/{NAMESPACE}")
+            versions = sorted(group) if isinstance(group, h5py.Group) else []
+            simulation = file.get("general/brian2")
+            writer = simulation.attrs.get("brian2nwb_version") if isinstance(simulation, h5py.Group) else None
+    current = namespace_version()
+    if versions and current not in versions:
+        from ..version import __version__
+
+        writer = writer.decode() if isinstance(writer, bytes) else writer
+        raise InvalidFileError(
+            f"{path} was written by brian2nwb {printable(str(writer or 'of an unknown version'))} with the "
+            f"{NAMESPACE} extension {', '.join(map(printable, versions))}; this brian2nwb ({__version__}) reads "
+            f"{NAMESPACE} {current}. Read it with the brian2nwb that wrote it (pip install brian2nwb=="
+            f"{printable(str(writer or '<version>'))}); plain pynwb and nwbinspector still open it.")
+
+
+def _zarr_attribute(group: Path, name: str):
+    for document in (".zattrs", "zarr.json"):
+        file = group / document
+        if file.is_file() and file.stat().st_size <= MAX_METADATA_BYTES:
+            attributes = json.loads(file.read_text())
+            attributes = attributes.get("attributes", attributes) if document == "zarr.json" else attributes
+            return attributes.get(name)
+    return None
+
+
+# -- HDF5 ---------------------------------------------------------------------------------------------------
+
+def _check_hdf5(path: Path) -> None:
+    import h5py
+
+    with reading(path, "opened"):
+        if not h5py.is_hdf5(str(path)):
+            raise InvalidFileError(f"{path} is not an HDF5 file (nor a Zarr folder): not an NWB file.")
+        with h5py.File(str(path), "r") as file:
+            _HDF5Walk(path, file).run()
+
+
+class _HDF5Walk:
+    """One pass over every link of an HDF5 file (without following soft links)."""
+
+    def __init__(self, path: Path, file):
+        self.path, self.file = path, file
+        self.nodes = 0
+        self.groups_seen: set = set()
+        self.limit = memory_limit()
+
+    def run(self) -> None:
+        self.error = None
+        self.file.visititems_links(self.guarded_visit)
+        if self.error is not None:
+            raise self.error
+
+    def guarded_visit(self, name: str, link):
+        """`visit`, with its error kept (an exception raised inside h5py's callback would be mangled)."""
+        try:
+            self.visit(name, link)
+        except InvalidFileError as error:
+            self.error = error
+            return True  # stops the walk
+        return None
+
+    def fail(self, name: str, problem: str) -> None:
+        raise InvalidFileError(f"{self.path}: '/{name}' {problem}")
+
+    def visit(self, name: str, link) -> None:
+        import h5py
+
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise InvalidFileError(f"{self.path} holds more than {MAX_NODES} groups and datasets; a brian2nwb "
+                                   "file holds a few hundred.")
+        if isinstance(link, h5py.ExternalLink):
+            self.fail(name, f"is a link to another file ('{link.filename}'); brian2nwb reads only what a file "
+                            "holds itself.")
+        if isinstance(link, h5py.SoftLink):
+            self.soft_link(name, link.path)
+            return
+        if not isinstance(link, h5py.HardLink):
+            self.fail(name, "is a user-defined HDF5 link, which brian2nwb does not follow.")
+        obj = self.file[name]
+        if isinstance(obj, h5py.Group):
+            info = h5py.h5o.get_info(obj.id)
+            key = getattr(info, "token", None) or getattr(info, "addr", None) or obj.id
+            if key in self.groups_seen:
+                self.fail(name, "is a group that also appears elsewhere in the file (a hard link): refused, since "
+                                "it can make the file a loop.")
+            self.groups_seen.add(key)
+        elif isinstance(obj, h5py.Dataset):
+            self.dataset(name, obj)
+
+    def soft_link(self, name: str, target: str) -> None:
+        import h5py
+
+        here = "/" + name
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(here), target))
+        if resolved == "/" or here.startswith(resolved.rstrip("/") + "/"):
+            self.fail(name, f"is a link to '{resolved}', which contains the link itself (a loop).")
+        try:
+            final = self.file.get(resolved, getlink=True)
+            exists = final is not None and resolved in self.file
+        except (KeyError, RuntimeError, OSError, ValueError):
+            final, exists = None, False
+        if not exists:
+            self.fail(name, f"is a link to '{target}', which does not exist in the file.")
+        if not isinstance(final, h5py.HardLink):
+            self.fail(name, f"is a link to '{target}', which is itself a link: brian2nwb follows one link at most.")
+
+    def dataset(self, name: str, dataset) -> None:
+        import h5py
+
+        plist = dataset.id.get_create_plist()
+        if dataset.is_virtual:
+            self.fail(name, "is a virtual dataset (its values live in other files).")
+        if plist.get_external_count() > 0:
+            self.fail(name, "keeps its values in an external file.")
+        filters = [plist.get_filter(k)[0] for k in range(plist.get_nfilters())]
+        unknown = [code for code in filters if code not in HDF5_FILTERS]
+        if unknown:
+            self.fail(name, f"uses the HDF5 filter(s) {unknown}; brian2nwb reads only "
+                            f"{', '.join(sorted(HDF5_FILTERS.values()))}.")
+        shape = dataset.shape or ()
+        count = math.prod(shape)
+        needed = count * max(dataset.dtype.itemsize, 8 if dataset.dtype.kind == "O" else 1)
+        if needed > self.limit:
+            self.fail(name, f"declares {shape} values ({_size(needed)} in memory), more than brian2nwb reads "
+                            f"({_size(self.limit)}, half of this machine's memory).")
+        stored = dataset.id.get_storage_size()
+        if count and stored == 0 and plist.get_layout() != h5py.h5d.COMPACT:
+            self.fail(name, f"declares {shape} values but stores none.")
+        if dataset.chunks is not None:
+            chunks = math.prod(math.ceil(n / max(c, 1)) for n, c in zip(shape, dataset.chunks))
+            if chunks > MAX_CHUNKS:
+                self.fail(name, f"is split into {chunks} chunks, more than {MAX_CHUNKS}.")
+            if needed > MAX_GZIP_RATIO * stored + 2**20:
+                self.fail(name, f"declares {_size(needed)} of values in {_size(stored)}: more than its "
+                                "compression can hold.")
+
+
+# -- Zarr ---------------------------------------------------------------------------------------------------
+
+_METADATA_FILES = {".zarray", ".zattrs", ".zgroup", ".zmetadata", "zarr.json"}
+
+
+def _check_zarr(path: Path) -> None:
+    nodes = 0
+    limit = memory_limit()
+    for folder, subfolders, files in os.walk(path, followlinks=False):
+        for entry in subfolders + files:
+            full = Path(folder) / entry
+            if full.is_symlink():
+                raise InvalidFileError(f"{path}: '{full.relative_to(path)}' is a symbolic link; a Zarr store read "
+                                       "by brian2nwb holds its data itself.")
+        for name in files:
+            if name not in _METADATA_FILES:
+                continue
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise InvalidFileError(f"{path} holds more than {MAX_NODES} Zarr metadata documents.")
+            document = Path(folder) / name
+            where = f"{path}: '{document.relative_to(path)}'"
+            if document.stat().st_size > MAX_METADATA_BYTES:
+                raise InvalidFileError(f"{where} is larger than {_size(MAX_METADATA_BYTES)}.")
+            try:
+                metadata = json.loads(document.read_bytes())
+            except (ValueError, UnicodeDecodeError) as error:
+                raise InvalidFileError(f"{where} is not JSON ({error}).") from None
+            _check_zarr_metadata(metadata, where, limit)
+
+
+def _check_zarr_metadata(metadata, where: str, limit: int, depth: int = 0) -> None:
+    """Every codec, link, reference and array shape anywhere in one Zarr metadata document."""
+    if depth > 64:
+        raise InvalidFileError(f"{where} nests its metadata more than 64 levels deep.")
+    if isinstance(metadata, list):
+        for item in metadata:
+            _check_zarr_metadata(item, where, limit, depth + 1)
+        return
+    if not isinstance(metadata, dict):
+        return
+    for key in ("compressor", "filters", "codecs", "index_codecs", "compressors", "serializer"):
+        for codec in _as_list(metadata.get(key)):
+            _check_codec(codec, where)
+    if _is_array(metadata):
+        _check_zarr_array(metadata, where, limit)
+    zarr_dtype = metadata.get("zarr_dtype")
+    references = isinstance(zarr_dtype, list) and any(isinstance(f, dict) and f.get("dtype") == "object"
+                                                      for f in zarr_dtype)
+    if (zarr_dtype == "object" and "value" not in metadata) or references:
+        raise InvalidFileError(f"{where}: a dataset of references; brian2nwb files hold none.")
+    if zarr_dtype == "object" and isinstance(metadata.get("value"), dict):
+        _check_reference(metadata["value"], where)
+    for link in _as_list(metadata.get("zarr_link")):
+        _check_reference(link, where)
+    for value in metadata.values():
+        if isinstance(value, (dict, list)):
+            _check_zarr_metadata(value, where, limit, depth + 1)
+
+
+def _as_list(value) -> list:
+    if value is None or value is False:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _check_codec(codec, where: str) -> None:
+    if isinstance(codec, str):
+        name = codec
+    elif isinstance(codec, dict):
+        name = codec.get("id", codec.get("name"))
+    else:
+        raise InvalidFileError(f"{where}: a codec described as {type(codec).__name__}, not an object.")
+    if name not in ZARR_CODECS:
+        raise InvalidFileError(f"{where}: uses the codec {name!r}, which brian2nwb does not decode (only "
+                               f"{', '.join(sorted(c for c in ZARR_CODECS if '.' not in c))}).")
+
+
+def _check_reference(reference, where: str) -> None:
+    source = reference.get("source") if isinstance(reference, dict) else None
+    if source not in (".", "", "./"):
+        raise InvalidFileError(f"{where}: a link or reference to another store ({source!r}); brian2nwb reads only "
+                               "what a store holds itself.")
+
+
+def _is_array(metadata: dict) -> bool:
+    return "shape" in metadata and ("chunks" in metadata or metadata.get("node_type") == "array")
+
+
+def _check_zarr_array(metadata: dict, where: str, limit: int) -> None:
+    shape = metadata.get("shape")
+    grid = metadata.get("chunk_grid", {})
+    chunks = metadata.get("chunks") or (grid.get("configuration", {}).get("chunk_shape")
+                                        if isinstance(grid, dict) else None)
+    if not isinstance(shape, list) or not all(isinstance(n, int) and n >= 0 for n in shape):
+        raise InvalidFileError(f"{where}: the array shape {shape!r} is not a list of sizes.")
+    if not isinstance(chunks, list) or len(chunks) != len(shape) or not all(
+            isinstance(n, int) and n > 0 for n in chunks):
+        raise InvalidFileError(f"{where}: the chunk shape {chunks!r} does not fit the array shape {shape}.")
+    dtype = metadata.get("dtype", metadata.get("data_type"))
+    try:
+        itemsize = np.dtype(dtype).itemsize if isinstance(dtype, str) and dtype not in ("string", "bytes") else 8
+    except TypeError:
+        itemsize = 8
+    needed = math.prod(shape) * max(itemsize, 1)
+    if needed > limit:
+        raise InvalidFileError(f"{where}: declares {tuple(shape)} values ({_size(needed)} in memory), more than "
+                               f"brian2nwb reads ({_size(limit)}, half of this machine's memory).")
+    count = math.prod(math.ceil(n / c) for n, c in zip(shape, chunks))
+    if count > MAX_CHUNKS:
+        raise InvalidFileError(f"{where}: split into {count} chunks, more than {MAX_CHUNKS}.")
+
+
+def _size(count: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if count < 1024 or unit == "TiB":
+            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024
+    return str(count)
