@@ -5,14 +5,20 @@ a `RebuiltNetwork`), `run_with_checkpoints`, `explore` and `sweep_table` (parame
 error and warning types. The package's folders are its pipeline (see the README's Layout).
 """
 
+import sys
+
 from .errors import Brian2NWBWarning, InvalidFileError, UnsafeModelError
 from .sweep import explore, sweep_table
+from .verbs import snapshot as _snapshot_module
 from .verbs.checkpoint import run_with_checkpoints
 from .verbs.reader import from_nwb
 from .verbs.rebuilt import RebuiltNetwork
-from .verbs.snapshot import snapshot
+from .verbs.snapshot import RunRecorder, snapshot
 from .verbs.writer import to_nwb
 from .version import __version__
 
-__all__ = ["to_nwb", "snapshot", "from_nwb", "RebuiltNetwork", "run_with_checkpoints", "explore", "sweep_table",
-           "Brian2NWBWarning", "InvalidFileError", "UnsafeModelError", "__version__"]
+# ``from brian2nwb.snapshot import RunRecorder`` (the module's path before 0.2) keeps working
+sys.modules.setdefault(f"{__name__}.snapshot", _snapshot_module)
+
+__all__ = ["to_nwb", "snapshot", "RunRecorder", "from_nwb", "RebuiltNetwork", "run_with_checkpoints", "explore",
+           "sweep_table", "Brian2NWBWarning", "InvalidFileError", "UnsafeModelError", "__version__"]

@@ -39,7 +39,7 @@ def reading(path: str | os.PathLike, what: str = "read as a brian2nwb file"):
     except Exception as error:
         if isinstance(error, (InvalidFileError, FileNotFoundError)) or not raised_in(error, READING_LIBRARIES):
             raise
-        raise InvalidFileError(f"{path}: cannot be {what}: {describe_failure(error)}") from error
+        raise InvalidFileError(f"{path}: cannot be {what}: {failure_text(error)}") from error
 
 
 def raised_in(error: BaseException, packages: frozenset) -> bool:
@@ -57,14 +57,14 @@ class Brian2NWBWarning(UserWarning):
     re-run exactly."""
 
 
-def describe_failure(error: BaseException) -> str:
+def failure_text(error: BaseException) -> str:
     """One line: the exception's type and the first line of its message, without control characters; for an
     exception that wraps another (Brian2's ``BrianObjectException``), the one it wraps too."""
     message = str(error).strip().splitlines()[0] if str(error).strip() else ""
     text = f"{type(error).__name__}: {message}"[:300]
     cause = error.__cause__ or error.__context__
     if cause is not None and type(error).__name__ == "BrianObjectException":
-        text += f" ({describe_failure(cause)})"
+        text += f" ({failure_text(cause)})"
     return printable(text)
 
 

@@ -92,3 +92,14 @@ def test_a_file_of_an_earlier_extension_version_is_refused_naming_its_writer(tmp
                            "with NWBHDF5IO(sys.argv[1], 'r') as io: print(io.read().units['neuron'].data[:].tolist())",
                            str(OLD_FILE)], capture_output=True, text=True)
     assert read.returncode == 0 and read.stdout.strip() == "[0, 1, 2]", read.stderr[-2000:]
+
+
+def test_warnings_point_at_the_line_that_called_to_nwb(tmp_path):
+    group = NeuronGroup(2, "v : 1", name="group")
+    net = Network(group, NetworkOperation(lambda: None, dt=1 * ms, name="tick"))
+    brian2nwb.snapshot(net)
+    net.run(1 * ms)
+    with pytest.warns(brian2nwb.Brian2NWBWarning) as caught:
+        brian2nwb.to_nwb(net, tmp_path / "no_subject.nwb")  # left out: the operation; DANDI: no subject
+    ours = [w for w in caught if issubclass(w.category, brian2nwb.Brian2NWBWarning)]
+    assert len(ours) == 2 and {w.filename for w in ours} == {__file__}

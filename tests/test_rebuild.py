@@ -34,7 +34,7 @@ def test_replayed_group_is_a_spike_generator_and_others_are_refused(tmp_path):
     path = brian2nwb.to_nwb(poisson_driven(), tmp_path / "replay.nwb", subject=SUBJECT)
     rebuilt = brian2nwb.from_nwb(path, replay=["drive"])
     assert isinstance(rebuilt["drive"], SpikeGeneratorGroup)
-    with pytest.raises(ValueError, match="replay takes PoissonGroups; 'neurons' is NeuronGroup"):
+    with pytest.raises(ValueError, match="replay takes objects of the kinds PoissonGroup; 'neurons' is NeuronGroup"):
         brian2nwb.from_nwb(path, replay=["neurons"])
 
 

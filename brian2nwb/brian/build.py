@@ -12,15 +12,14 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import brian2
 import numpy as np
 from brian2 import Clock, Quantity, defaultclock, linked_var, second
-from brian2.units.fundamentalunits import get_or_create_dimension
 from brian2.core.variables import DynamicArrayVariable
+from brian2.units.fundamentalunits import get_or_create_dimension
 
-import brian2
-
+from ..errors import InvalidFileError, failure_text
 from . import standalone
-from ..errors import InvalidFileError, describe_failure
 from .stored import StoredColumn
 
 _BRIAN2_DIR = os.path.dirname(brian2.__file__) + os.sep
@@ -46,7 +45,7 @@ def refused_by_brian2(what: str):
     except Exception as error:
         if isinstance(error, InvalidFileError) or not raised_by_brian2(error):
             raise
-        raise InvalidFileError(f"{what}: {describe_failure(error)}") from error
+        raise InvalidFileError(f"{what}: {failure_text(error)}") from error
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """A live Brian2 network described as plain data (no NWB in here): the shared part.
 
-Each Brian2 object becomes an `ObjectDescription` (see `model.describe_model`): a
+Each Brian2 object becomes an `ObjectDescription` (see `brian2nwb.verbs.network_model.describe_network`): a
 kind (the Brian2 class), attributes (numbers and strings) and named tables
 (column name -> array; dimensioned columns are Brian2 Quantities). The same
 description is what `build` turns back into Brian2 objects, and what the NWB
@@ -18,8 +18,8 @@ from brian2.equations.equations import BOOLEAN, FLOAT, INTEGER
 from brian2.stateupdaters.base import StateUpdateMethod
 from brian2.units.fundamentalunits import DIMENSIONLESS
 
-from .network import NetworkView, walk
 from ..model.description import Table
+from .network import NetworkView, walk
 
 
 def own_array_variables(obj) -> dict:

@@ -9,11 +9,13 @@ from pynwb import NWBFile
 from pynwb.event import TimestampVectorData
 from pynwb.spec import NWBGroupSpec
 
+from ..brian.build import BuildContext
+from ..model.description import ObjectDescription
 from ..nwb.datasets import StorageOptions
 from ..nwb.extension import nwb_class
-from .kind import MONITORS, Kind
 from ..nwb.spec import name_attribute, neuron_column
-from .monitor import MONITOR, MONITOR_SPEC
+from .kind import Kind, Stage
+from .monitor import MONITOR, MONITOR_SPEC, describe_events, source_of
 from .spikemonitor import recorded_values, value_column
 
 _EVENTS_RESERVED = {"id", "timestamp", "duration", "annotation", "neuron"}
@@ -61,5 +63,16 @@ TABLE_SPEC = NWBGroupSpec(
     ],
 )
 
-KIND = Kind("EventMonitor", stage=MONITORS, results=write_event_monitors, specs=(TABLE_SPEC, MONITOR_SPEC),
+def describe(monitor, initial: dict | None) -> ObjectDescription:
+    return describe_events(monitor, "EventMonitor")
+
+
+def build(description: ObjectDescription, context: BuildContext) -> EventMonitor:
+    attrs = description.attrs
+    return EventMonitor(source_of(description, context), attrs["event"],
+                        variables=list(attrs.get("variables", [])) or None, record=attrs.get("record", True),
+                        name=description.name)
+
+
+KIND = Kind("EventMonitor", describe=describe, build=build, stage=Stage.MONITORS, results=write_event_monitors, specs=(TABLE_SPEC, MONITOR_SPEC),
             **MONITOR)

@@ -8,11 +8,31 @@ record's functions and never asks which kind it holds.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-#: Build stages: groups first, then views of groups, then what connects or drives them, then monitors.
-GROUPS, VIEWS, CONNECTIONS, MONITORS = 0, 1, 2, 3
+from ..model.fields import Field
+from ..model.tables import TableDoc
+
+
+class Stage(enum.IntEnum):
+    """When a kind's objects are built: after every object they refer to."""
+
+    GROUPS = 0  # groups of neurons (and inputs that are groups)
+    VIEWS = 1  # views of groups (subgroups)
+    CONNECTIONS = 2  # what connects or drives groups (synapses, Poisson inputs)
+    MONITORS = 3  # what records them
+
+
+class Listed(enum.Enum):
+    """What ``brian2nwb info`` lists an object as (an object may be several: a PoissonGroup is a group and an
+    input)."""
+
+    GROUP = "group"
+    SYNAPSES = "synapses"
+    INPUT = "input"
+    MONITOR = "monitor"
 
 
 @dataclass(frozen=True)
@@ -29,9 +49,8 @@ class Kind:
         state at the time they joined the network (or is None).
     build : callable or None
         ``build(description, context) -> brian2 object``.
-    stage : int
-        When it is built (`GROUPS`, `VIEWS`, `CONNECTIONS`, `MONITORS`): after
-        every object it refers to.
+    stage : Stage
+        When it is built: after every object it refers to.
     results : callable or None
         ``results(objects, nwbfile, storage, recording) -> list of left-out notes``:
         writes the results of all objects of this kind at once (several
@@ -44,9 +63,8 @@ class Kind:
         writes; the extension generator collects them from the registry.
     stateful : bool
         Whether its variables are part of the network's state (not recordings).
-    role : str
-        What ``brian2nwb info`` lists it as: "group", "synapses", "input", "monitor"
-        (several roles comma-separated) or "".
+    listed_as : frozenset of Listed
+        What ``brian2nwb info`` lists it as (none: not listed).
     elements : str
         What ``brian2nwb info`` calls its elements ("neurons", "compartments").
     check : callable or None
@@ -109,27 +127,29 @@ class Kind:
     name: str
     describe: Callable | None = None
     build: Callable | None = None
-    stage: int = GROUPS
+    stage: Stage = Stage.GROUPS
     results: Callable | None = None
     nwb_type: str | None = None
-    specs: tuple = ()
+    specs: tuple = ()  # of pynwb.spec.NWBGroupSpec
     stateful: bool = False
-    role: str = ""
+    listed_as: frozenset[Listed] = frozenset()
     elements: str = "neurons"
     check: Callable | None = None
-    table_docs: dict = field(default_factory=dict)
+    table_docs: dict[str, TableDoc] = field(default_factory=dict)
     to_nwb: Callable | None = None
     from_nwb: Callable | None = None
     random: bool = False
-    names: frozenset = frozenset()
-    flags: frozenset = frozenset()
+    names: frozenset[str] = frozenset()
+    flags: frozenset[str] = frozenset()
     unsupported: str | None = None
     continue_from: Callable | None = None
     standalone_end: Callable | None = None
     settings: Callable | None = None
-    settings_tables: frozenset = frozenset()
+    settings_tables: frozenset[str] = frozenset()
     settings_signature: Callable | None = None
     configure: Callable | None = None
     start_with: Callable | None = None
     sample_method: str | None = None
-    fields: tuple = ()
+    replayable: bool = False
+    records_spikes: bool = False
+    fields: tuple[Field, ...] = ()

@@ -1,69 +1,41 @@
-"""What the four monitor kinds share: their description (`MonitorModel`: source, event, recorded
-variables and indices) and how they are rebuilt. Their results are written by their own modules."""
+"""What the four monitor kinds share: their ndx-brian2 type (`MonitorModel`: source, event, recorded variables,
+and the monitor's kind as an attribute) and the parts of their descriptions they have in common. Each kind's
+module describes, rebuilds, checks and writes the results of its own monitors."""
 
 from __future__ import annotations
 
-import numpy as np
-from brian2 import EventMonitor, PopulationRateMonitor, SpikeMonitor, StateMonitor
-
 from ..brian.build import BuildContext
 from ..model.description import ObjectDescription
-from ..errors import UnsafeModelError
-from ..trust.model import sizes_of
 from ..model.fields import Field, Role
 from ..nwb.spec import model_type
-from ..model.tables import TableDoc
+from .kind import Listed
 
 
-def describe(monitor, initial: dict | None) -> ObjectDescription:
-    kind = type(monitor).__name__
-    attrs = {"source": monitor.source.name, "clock": monitor.clock.name}
-    tables = {}
-    if isinstance(monitor, EventMonitor):
-        attrs["event"] = monitor.event
-        attrs["record"] = bool(monitor.record)
-        variables = sorted(monitor.record_variables - {"i", "t"})
-        if variables:  # an empty attribute is worse than none (nwbinspector)
-            attrs["variables"] = variables
-    elif isinstance(monitor, StateMonitor):
-        attrs["variables"] = list(monitor.record_variables)
-        attrs["record"] = bool(monitor.record_all)
-        tables["recorded"] = {"index": np.asarray(monitor.record, dtype=np.int64)}
-    return ObjectDescription(kind, monitor.name, attrs, tables)
+def common_attrs(monitor) -> dict:
+    """What every monitor's description has: the monitored object and the clock."""
+    return {"source": monitor.source.name, "clock": monitor.clock.name}
 
 
-def build(description: ObjectDescription, context: BuildContext):
-    attrs, kind = description.attrs, description.kind
-    source = context.objects[attrs["source"]]
-    variables = list(attrs.get("variables", []))
-    clock = context.clock(attrs.get("clock"))
-    if kind == "SpikeMonitor":
-        return SpikeMonitor(source, variables=variables or None, record=attrs.get("record", True),
-                            name=description.name)
-    if kind == "EventMonitor":
-        return EventMonitor(source, attrs["event"], variables=variables or None, record=attrs.get("record", True),
-                            name=description.name)
-    if kind == "StateMonitor":
-        index = np.asarray(description.tables.get("recorded", {}).get("index", []))
-        record = True if attrs.get("record") else (index.astype(np.int64) if len(index) else False)
-        return StateMonitor(source, variables, record=record, clock=clock, name=description.name)
-    return PopulationRateMonitor(source, name=description.name)
+def recorded_variables(monitor) -> list[str]:
+    """The variables a spike or event monitor records besides ``i`` and ``t``, sorted."""
+    return sorted(monitor.record_variables - {"i", "t"})
 
 
-def check(description: ObjectDescription, model, checker) -> None:
-    """A StateMonitor records elements of its source (indices Brian2 uses as offsets)."""
-    if description.kind != "StateMonitor" or description.attrs.get("record"):
-        return
-    index = np.asarray(description.tables.get("recorded", {}).get("index", []))
-    source = str(description.attrs.get("source"))
-    size = sizes_of(model).get(source)
-    if size is None:  # a Synapses: one element per synapse
-        size = next((len(d.tables.get("connectivity", {}).get("i", [])) for d in model.objects if d.name == source),
-                    None)
-    if index.ndim != 1 or (len(index) and (index.dtype.kind not in "iu" or index.min() < 0 or size is None
-                                           or index.max() >= size)):
-        raise UnsafeModelError(f"'{description.name}': the recorded indices must be whole numbers from 0 to the "
-                               f"size of '{source}' ({size}) minus 1.")
+def variables_attr(variables: list[str]) -> dict:
+    """The ``variables`` attribute, left out when empty (an empty attribute is worse than none: nwbinspector)."""
+    return {"variables": variables} if variables else {}
+
+
+def source_of(description: ObjectDescription, context: BuildContext):
+    """The monitored object, built already."""
+    return context.objects[description.attrs["source"]]
+
+
+def describe_events(monitor, kind: str) -> ObjectDescription:
+    """A SpikeMonitor or EventMonitor: its event, whether it records, and the variables it records."""
+    attrs = dict(common_attrs(monitor), event=monitor.event, record=bool(monitor.record),
+                 **variables_attr(recorded_variables(monitor)))
+    return ObjectDescription(kind, monitor.name, attrs)
 
 
 def to_nwb(description: ObjectDescription, nwbfile) -> tuple[dict, dict]:
@@ -88,10 +60,6 @@ MONITOR_SPEC = model_type("MonitorModel", "A Brian2 monitor (its recordings are 
                           (Field("kind", Role.CHOICE, "SpikeMonitor, EventMonitor, StateMonitor or "
                                                       "PopulationRateMonitor."),) + FIELDS)
 
-TABLE_DOCS = {"recorded": TableDoc("The elements a StateMonitor records.",
-                                   {"index": "Index in the monitored group of each recorded element, in the order "
-                                             "of the columns of its series."})}
-
-#: The keyword arguments of every monitor's `Kind`.
-MONITOR = dict(describe=describe, build=build, nwb_type="MonitorModel", role="monitor", to_nwb=to_nwb,
-               from_nwb=from_nwb, table_docs=TABLE_DOCS, check=check, fields=FIELDS)
+#: The keyword arguments every monitor's `Kind` shares.
+MONITOR = dict(nwb_type="MonitorModel", listed_as=frozenset({Listed.MONITOR}), to_nwb=to_nwb, from_nwb=from_nwb,
+               fields=FIELDS)

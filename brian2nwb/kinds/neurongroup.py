@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from brian2 import NeuronGroup
 
-from ..brian.internals import refractory_of
 from ..brian.build import (
     BuildContext,
     build_group_parts,
@@ -14,13 +13,14 @@ from ..brian.build import (
     method_options_argument,
     refractory_argument,
 )
-from ..model.description import ObjectDescription
 from ..brian.describe import group_tables, method_used
 from ..brian.equations import equations_text
-from .kind import GROUPS, Kind
+from ..brian.internals import refractory_of
+from ..model.description import ObjectDescription
 from ..model.fields import Role
-from ..nwb.spec import GROUP_TABLES_DOC, group_fields, model_type
 from ..model.tables import TableDoc
+from ..nwb.spec import GROUP_TABLES_DOC, group_fields, model_type
+from .kind import Kind, Listed, Stage
 
 
 def group_attrs(group) -> dict:
@@ -80,5 +80,5 @@ TABLE_DOCS = {
 FIELDS = group_fields("neurons")
 SPEC = model_type("NeuronGroupModel", "A Brian2 NeuronGroup. " + GROUP_TABLES_DOC, FIELDS)
 
-KIND = Kind("NeuronGroup", describe=describe, build=build, stage=GROUPS, nwb_type="NeuronGroupModel", specs=(SPEC,),
-            stateful=True, role="group", table_docs=TABLE_DOCS, fields=FIELDS)
+KIND = Kind("NeuronGroup", describe=describe, build=build, stage=Stage.GROUPS, nwb_type="NeuronGroupModel", specs=(SPEC,),
+            stateful=True, listed_as=frozenset({Listed.GROUP}), table_docs=TABLE_DOCS, fields=FIELDS)

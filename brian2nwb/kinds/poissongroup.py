@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from brian2 import Hz, PoissonGroup, SpikeGeneratorGroup, second
 
-from ..brian.internals import poisson_rates_expression
 from ..brian.build import BuildContext, build_group_parts
-from ..model.description import ObjectDescription
 from ..brian.describe import group_tables
-from .kind import GROUPS, Kind
+from ..brian.internals import poisson_rates_expression
+from ..model.description import ObjectDescription
 from ..model.fields import Field, Role
 from ..nwb.spec import CODE, GROUP_TABLES_DOC, model_type
+from .kind import Kind, Listed, Stage
 
 
 def describe(group, initial: dict | None) -> ObjectDescription:
@@ -39,6 +39,6 @@ FIELDS = (Field("N", Role.SIZE, "Number of neurons."),
 SPEC = model_type("PoissonGroupModel", "A Brian2 PoissonGroup; rates as an expression or in the state table. "
                   + GROUP_TABLES_DOC, FIELDS)
 
-KIND = Kind("PoissonGroup", describe=describe, build=build, stage=GROUPS, nwb_type="PoissonGroupModel",
-            specs=(SPEC,), stateful=True, role="group,input", random=True, names=frozenset({"rates"}),
+KIND = Kind("PoissonGroup", describe=describe, build=build, stage=Stage.GROUPS, nwb_type="PoissonGroupModel",
+            specs=(SPEC,), stateful=True, listed_as=frozenset({Listed.GROUP, Listed.INPUT}), random=True, names=frozenset({"rates"}), replayable=True,
             fields=FIELDS)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from brian2 import Hz, PoissonInput
 
-from ..brian.internals import name_object, poisson_input_arguments
-from ..model.quantities import dimensions_of
 from ..brian.build import BuildContext, quantity
+from ..brian.internals import name_object, poisson_input_arguments
 from ..model.description import ObjectDescription
-from .kind import CONNECTIONS, Kind
 from ..model.fields import Field, Role
+from ..model.quantities import dimensions_of
 from ..nwb.spec import CODE, model_type
+from .kind import Kind, Listed, Stage
 
 
 def describe(poisson_input, initial: dict | None) -> ObjectDescription:
@@ -46,5 +46,5 @@ FIELDS = (
 )
 SPEC = model_type("PoissonInputModel", "A Brian2 PoissonInput.", FIELDS)
 
-KIND = Kind("PoissonInput", describe=describe, build=build, stage=CONNECTIONS, nwb_type="PoissonInputModel",
-            specs=(SPEC,), role="input", random=True, fields=FIELDS)
+KIND = Kind("PoissonInput", describe=describe, build=build, stage=Stage.CONNECTIONS, nwb_type="PoissonInputModel",
+            specs=(SPEC,), listed_as=frozenset({Listed.INPUT}), random=True, fields=FIELDS)

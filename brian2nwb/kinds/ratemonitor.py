@@ -6,10 +6,12 @@ import numpy as np
 from brian2 import PopulationRateMonitor
 from pynwb import NWBFile, TimeSeries
 
+from ..brian.build import BuildContext
+from ..model.description import ObjectDescription
 from ..nwb.datasets import StorageOptions, sampling
-from .kind import MONITORS, Kind
 from ..nwb.metadata import provenance_comment
-from .monitor import MONITOR, MONITOR_SPEC
+from .kind import Kind, Stage
+from .monitor import MONITOR, MONITOR_SPEC, common_attrs, source_of
 
 
 def write_population_rates(monitors: list[PopulationRateMonitor], nwbfile: NWBFile, storage: StorageOptions,
@@ -32,5 +34,13 @@ def write_population_rates(monitors: list[PopulationRateMonitor], nwbfile: NWBFi
     return left_out
 
 
-KIND = Kind("PopulationRateMonitor", stage=MONITORS, results=write_population_rates, specs=(MONITOR_SPEC,),
+def describe(monitor, initial: dict | None) -> ObjectDescription:
+    return ObjectDescription("PopulationRateMonitor", monitor.name, common_attrs(monitor))
+
+
+def build(description: ObjectDescription, context: BuildContext) -> PopulationRateMonitor:
+    return PopulationRateMonitor(source_of(description, context), name=description.name)
+
+
+KIND = Kind("PopulationRateMonitor", describe=describe, build=build, stage=Stage.MONITORS, results=write_population_rates, specs=(MONITOR_SPEC,),
             **MONITOR)

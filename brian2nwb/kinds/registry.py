@@ -22,7 +22,6 @@ from brian2 import (
 )
 from brian2.groups.subgroup import Subgroup
 
-from .kind import Kind
 from . import (
     eventmonitor,
     neurongroup,
@@ -36,6 +35,7 @@ from . import (
     subgroup,
     synapses,
 )
+from .kind import Kind
 
 REGISTRY: dict[type, Kind] = {
     NeuronGroup: neurongroup.KIND,

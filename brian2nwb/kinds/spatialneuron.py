@@ -26,18 +26,18 @@ from brian2 import SpatialNeuron, amp, meter
 from brian2.equations.equations import SUBEXPRESSION, Expression, SingleEquation
 from brian2.spatialneuron.morphology import Cylinder, Morphology, Section, Soma
 
-from ..brian.internals import section_geometry, set_section_lengths
 from ..brian.build import BuildContext, build_group_parts, rows
-from ..model.description import ObjectDescription
 from ..brian.describe import constant_over_dt_expressions
 from ..brian.equations import equations_text
-from .kind import GROUPS, Kind
+from ..brian.internals import section_geometry, set_section_lengths
 from ..errors import UnsafeModelError
-from ..trust.code import check_name
+from ..model.description import ObjectDescription
 from ..model.fields import Role
-from ..nwb.spec import GROUP_TABLES_DOC, group_fields, model_type
 from ..model.tables import TableDoc
+from ..nwb.spec import GROUP_TABLES_DOC, group_fields, model_type
+from ..trust.code import check_name
 from . import neurongroup
+from .kind import Kind, Listed, Stage
 from .neurongroup import group_arguments, group_attrs, neuron_tables
 
 #: The Brian2 morphology classes a file may name.
@@ -227,7 +227,7 @@ TABLE_DOCS = dict(neurongroup.TABLE_DOCS, **{
 NAMES = frozenset({"v", "Im", "Ic", "length", "distance", "area", "volume", "diameter", "Cm", "Ri", "r_length_1",
                    "r_length_2", "x", "y", "z", "time_constant", "space_constant"})
 
-KIND = Kind("SpatialNeuron", describe=describe, build=build, stage=GROUPS, nwb_type="SpatialNeuronModel",
-            specs=(SPEC,), stateful=True, role="group", elements="compartments", check=check, names=NAMES,
+KIND = Kind("SpatialNeuron", describe=describe, build=build, stage=Stage.GROUPS, nwb_type="SpatialNeuronModel",
+            specs=(SPEC,), stateful=True, listed_as=frozenset({Listed.GROUP}), elements="compartments", check=check, names=NAMES,
             table_docs=TABLE_DOCS, fields=group_fields("compartments"),
             flags=frozenset({"point current"}))

@@ -16,20 +16,19 @@ from pynwb import NWBFile
 from pynwb.event import TimestampVectorData
 from pynwb.spec import NWBGroupSpec
 
-from ..brian.internals import set_spike_position
 from ..brian.build import BuildContext, build_group_parts
-from ..nwb.datasets import StorageOptions
-from ..model.description import ObjectDescription
 from ..brian.describe import group_tables
-from ..nwb.extension import nwb_class
-from .kind import GROUPS, Kind
-from ..errors import InvalidFileError
-from ..nwb.mapping import numbers
-from ..errors import UnsafeModelError
-from ..trust.code import check_time
-from ..model.tables import TableDoc
+from ..brian.internals import set_spike_position
+from ..errors import InvalidFileError, UnsafeModelError
+from ..model.description import ObjectDescription
 from ..model.fields import Field, Role
+from ..model.tables import TableDoc
+from ..nwb.datasets import StorageOptions
+from ..nwb.extension import nwb_class
+from ..nwb.mapping import numbers
 from ..nwb.spec import float_attribute, int_attribute, link, model_type, name_attribute, neuron_column
+from ..trust.code import check_time
+from .kind import Kind, Listed, Stage
 
 
 def write_spike_generators(groups: list[SpikeGeneratorGroup], nwbfile: NWBFile, storage: StorageOptions,
@@ -170,8 +169,8 @@ TABLE_DOCS = {
                        {"period": "Period in seconds; 0 if the pattern does not repeat."}),
 }
 
-KIND = Kind("SpikeGeneratorGroup", describe=describe, build=build, stage=GROUPS, results=write_spike_generators,
-            nwb_type="SpikeGeneratorGroupModel", specs=(TABLE_SPEC, SPEC), stateful=True, role="group,input",
+KIND = Kind("SpikeGeneratorGroup", describe=describe, build=build, stage=Stage.GROUPS, results=write_spike_generators,
+            nwb_type="SpikeGeneratorGroupModel", specs=(TABLE_SPEC, SPEC), stateful=True, listed_as=frozenset({Listed.GROUP, Listed.INPUT}),
             to_nwb=to_nwb, from_nwb=from_nwb, names=frozenset({"period"}), check=check,
             continue_from=continue_from, settings=settings, settings_tables=frozenset({"spikes", "period"}),
             configure=configure, start_with=start_with, table_docs=TABLE_DOCS, fields=FIELDS)

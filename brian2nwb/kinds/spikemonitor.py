@@ -11,12 +11,14 @@ from hdmf.common import VectorData, VectorIndex
 from pynwb import NWBFile
 from pynwb.misc import Units
 
+from ..brian.build import BuildContext
+from ..model.description import ObjectDescription
+from ..model.quantities import dimensions_of, si_unit_name
 from ..nwb.by_neuron import ByNeuron
 from ..nwb.datasets import OneChunk, StorageOptions
 from ..nwb.extension import QuantityData
-from .kind import MONITORS, Kind
-from ..model.quantities import dimensions_of, si_unit_name
-from .monitor import MONITOR, MONITOR_SPEC
+from .kind import Kind, Stage
+from .monitor import MONITOR, MONITOR_SPEC, describe_events, source_of
 
 #: Columns of our Units table that a recorded variable's column must not replace.
 _UNITS_RESERVED = {"id", "spike_times", "obs_intervals", "electrodes", "electrode_group", "waveform_mean",
@@ -193,4 +195,15 @@ def spikes_by_monitor(units) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return {name: (neuron[monitors == name], times[monitors == name]) for name in dict.fromkeys(monitors)}
 
 
-KIND = Kind("SpikeMonitor", stage=MONITORS, results=write_units, specs=(MONITOR_SPEC,), **MONITOR)
+def describe(monitor, initial: dict | None) -> ObjectDescription:
+    return describe_events(monitor, "SpikeMonitor")
+
+
+def build(description: ObjectDescription, context: BuildContext) -> SpikeMonitor:
+    attrs = description.attrs
+    return SpikeMonitor(source_of(description, context), variables=list(attrs.get("variables", [])) or None,
+                        record=attrs.get("record", True), name=description.name)
+
+
+KIND = Kind("SpikeMonitor", describe=describe, build=build, stage=Stage.MONITORS, results=write_units, specs=(MONITOR_SPEC,), records_spikes=True,
+            **MONITOR)

@@ -24,13 +24,18 @@ from brian2 import StateMonitor
 from pynwb import NWBFile
 from pynwb.spec import NWBAttributeSpec, NWBGroupSpec
 
+from ..brian.build import BuildContext
+from ..errors import UnsafeModelError
+from ..model.description import ObjectDescription
+from ..model.quantities import dimensions_of, si_unit_name
+from ..model.tables import TableDoc
 from ..nwb.datasets import StorageOptions, sampling
 from ..nwb.extension import nwb_class
-from .kind import MONITORS, Kind
 from ..nwb.metadata import provenance_comment
-from ..model.quantities import dimensions_of, si_unit_name
 from ..nwb.spec import dimensions_attribute, int_attribute, name_attribute
-from .monitor import MONITOR, MONITOR_SPEC
+from ..trust.model import sizes_of
+from .kind import Kind, Stage
+from .monitor import MONITOR, MONITOR_SPEC, common_attrs, source_of
 
 
 def _as_storable(values: np.ndarray) -> np.ndarray:
@@ -108,5 +113,39 @@ SERIES_SPEC = NWBGroupSpec(
     ],
 )
 
-KIND = Kind("StateMonitor", stage=MONITORS, results=write_state_monitors, specs=(SERIES_SPEC, MONITOR_SPEC),
+def describe(monitor, initial: dict | None) -> ObjectDescription:
+    attrs = dict(common_attrs(monitor), variables=list(monitor.record_variables), record=bool(monitor.record_all))
+    return ObjectDescription("StateMonitor", monitor.name, attrs,
+                             {"recorded": {"index": np.asarray(monitor.record, dtype=np.int64)}})
+
+
+def build(description: ObjectDescription, context: BuildContext) -> StateMonitor:
+    attrs = description.attrs
+    index = np.asarray(description.tables.get("recorded", {}).get("index", []))
+    record = True if attrs.get("record") else (index.astype(np.int64) if len(index) else False)
+    return StateMonitor(source_of(description, context), list(attrs.get("variables", [])), record=record,
+                        clock=context.clock(attrs.get("clock")), name=description.name)
+
+
+def check(description: ObjectDescription, model, checker) -> None:
+    """A StateMonitor records elements of its source (indices Brian2 uses as offsets)."""
+    if description.attrs.get("record"):
+        return
+    index = np.asarray(description.tables.get("recorded", {}).get("index", []))
+    source = str(description.attrs.get("source"))
+    size = sizes_of(model).get(source)
+    if size is None:  # a Synapses: one element per synapse
+        size = next((len(d.tables.get("connectivity", {}).get("i", [])) for d in model.objects if d.name == source),
+                    None)
+    if index.ndim != 1 or (len(index) and (index.dtype.kind not in "iu" or index.min() < 0 or size is None
+                                           or index.max() >= size)):
+        raise UnsafeModelError(f"'{description.name}': the recorded indices must be whole numbers from 0 to the "
+                               f"size of '{source}' ({size}) minus 1.")
+
+
+TABLE_DOCS = {"recorded": TableDoc("The elements a StateMonitor records.",
+                                   {"index": "Index in the monitored group of each recorded element, in the order "
+                                             "of the columns of its series."})}
+
+KIND = Kind("StateMonitor", describe=describe, build=build, check=check, table_docs=TABLE_DOCS, stage=Stage.MONITORS, results=write_state_monitors, specs=(SERIES_SPEC, MONITOR_SPEC),
             sample_method="record_single_timestep", **MONITOR)

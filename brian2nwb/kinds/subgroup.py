@@ -6,12 +6,12 @@ from __future__ import annotations
 from brian2.groups.subgroup import Subgroup
 
 from ..brian.build import BuildContext, build_group_parts
-from ..model.description import ObjectDescription
 from ..brian.describe import regular_operations
-from .kind import VIEWS, Kind
 from ..errors import UnsafeModelError
+from ..model.description import ObjectDescription
 from ..model.fields import Field, Role
 from ..nwb.spec import model_type
+from .kind import Kind, Listed, Stage
 
 
 def describe(subgroup, initial: dict | None) -> ObjectDescription:
@@ -47,5 +47,5 @@ FIELDS = (Field("source", Role.OBJECT, "Name of the group it is part of."),
 SPEC = model_type("SubgroupModel", "A Brian2 Subgroup: neurons start to stop-1 of its source group; "
                                    "'run_regularly' holds its own operations.", FIELDS)
 
-KIND = Kind("Subgroup", describe=describe, build=build, stage=VIEWS, nwb_type="SubgroupModel", specs=(SPEC,),
-            role="group", check=check, fields=FIELDS)
+KIND = Kind("Subgroup", describe=describe, build=build, stage=Stage.VIEWS, nwb_type="SubgroupModel", specs=(SPEC,),
+            listed_as=frozenset({Listed.GROUP}), check=check, fields=FIELDS)

@@ -10,22 +10,36 @@ import numpy as np
 from brian2 import Quantity, Synapses, second
 from brian2.equations.equations import DIFFERENTIAL_EQUATION, PARAMETER, SUBEXPRESSION, Expression, SingleEquation
 
-from ..brian.build import (BuildContext, build_group_parts, dtype_argument, method_argument, method_options_argument, rows,
-                     set_values)
-from ..model.description import ObjectDescription
+from ..brian import standalone
+from ..brian.build import (
+    BuildContext,
+    build_group_parts,
+    dtype_argument,
+    method_argument,
+    method_options_argument,
+    rows,
+    set_values,
+)
 from ..brian.describe import constant_over_dt_expressions, group_tables, method_used, var_type
 from ..brian.equations import equations_text
-from ..brian import standalone
-from .kind import CONNECTIONS, Kind
+from ..brian.stored import StoredColumn
+from ..brian.synapses import (
+    check_ends,
+    placed_and_checked,
+    queued_spikes,
+    restore_queue,
+    set_synapse_ends,
+    synapse_ends,
+    synapse_pathways,
+)
 from ..errors import UnsafeModelError
+from ..model.description import ObjectDescription
+from ..model.fields import Field, Role
+from ..model.tables import TableDoc
+from ..nwb.spec import model_type
 from ..trust.code import MAX_SIZE
 from ..trust.model import sizes_of
-from ..model.fields import Field, Role
-from ..nwb.spec import model_type
-from ..brian.stored import StoredColumn
-from ..brian.synapses import (check_ends, placed_and_checked, queued_spikes, restore_queue, set_synapse_ends,
-                              synapse_ends, synapse_pathways)
-from ..model.tables import TableDoc
+from .kind import Kind, Listed, Stage
 
 
 def equations(synapses) -> str:
@@ -299,8 +313,8 @@ FIELDS = (
 SPEC = model_type("SynapsesModel", "A Brian2 Synapses object; 'connectivity' holds i, j and per-synapse delays, "
                                    "'pathways' the code run on pre- and postsynaptic events.", FIELDS)
 
-KIND = Kind("Synapses", describe=describe, build=build, stage=CONNECTIONS, nwb_type="SynapsesModel", specs=(SPEC,),
-            stateful=True, role="synapses", elements="synapses", check=check, table_docs=TABLE_DOCS,
+KIND = Kind("Synapses", describe=describe, build=build, stage=Stage.CONNECTIONS, nwb_type="SynapsesModel", specs=(SPEC,),
+            stateful=True, listed_as=frozenset({Listed.SYNAPSES}), elements="synapses", check=check, table_docs=TABLE_DOCS,
             continue_from=continue_from, standalone_end=standalone_end, settings=settings,
             settings_tables=frozenset({"connectivity", "delays"}), settings_signature=settings_signature,
             configure=configure, start_with=start_with, fields=FIELDS)

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
-
 @dataclass
 class Step:
     """One thing that happened to the network.

@@ -38,13 +38,6 @@ def nwb_io(path: str | os.PathLike, mode: str, backend: str | None = None):
 
     ``backend`` None: Zarr if ``path`` is a folder (a Zarr store), else HDF5.
     """
-    if mode == "r" and not Path(path).exists():
-        from .atomic import recover
-
-        try:
-            recover(path)  # a Zarr store a killed writer had set aside
-        except OSError:
-            pass
     if backend is None:
         backend = "zarr" if Path(path).is_dir() else "hdf5"
     if backend == "zarr":

@@ -18,13 +18,13 @@ from brian2 import Quantity
 from brian2.units.fundamentalunits import get_or_create_dimension
 from hdmf.common import VectorData
 
-from .datasets import StorageOptions
+from ..brian.stored import stored_column
 from ..errors import InvalidFileError
 from ..model.description import ModelDescription, ObjectDescription, Table
-from .extension import NAMESPACE, TYPE_MAP, QuantityData, nwb_class
 from ..model.quantities import dimensions_of, si_unit_name
-from ..brian.stored import stored_column
 from ..model.tables import NETWORK_TABLES, TableDoc, find, variable_doc
+from .datasets import StorageOptions
+from .extension import NAMESPACE, TYPE_MAP, QuantityData, nwb_class
 
 #: Attributes every container has that are not part of a description.
 _BOOKKEEPING = {"help", "namespace", "neurodata_type", "object_id", "name", "description"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import platform
 import sys
 import uuid
-from collections import Counter
 import warnings
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -17,9 +17,9 @@ from pynwb import NWBFile
 from pynwb.file import Subject
 
 from ..brian.internals import code_objects
+from ..brian.network import NetworkView
 from ..errors import Brian2NWBWarning
 from .extension import Brian2Simulation
-from ..brian.network import NetworkView
 
 #: What DANDI needs to know about the subject; ``age`` may be replaced by ``date_of_birth``.
 DANDI_SUBJECT_FIELDS = ("subject_id", "species", "sex", "age")
@@ -51,7 +51,7 @@ def make_subject(subject: Subject | dict | None) -> Subject | None:
             "DANDI will not accept this file: " + "; ".join(problems)
             + ". Pass subject={...} to to_nwb, e.g. subject=dict(subject_id='model-1', species='Mus musculus', "
               "sex='U', age='P90D', description='in silico network model').",
-            Brian2NWBWarning, stacklevel=3)
+            Brian2NWBWarning, stacklevel=5)  # the line that called to_nwb
     return subject
 
 
@@ -107,7 +107,7 @@ def main_script() -> Path | None:
     return path
 
 
-def describe_session(view: NetworkView) -> str:
+def session_text(view: NetworkView) -> str:
     """E.g. "Brian2 simulation of the network 'net' (1 NeuronGroup, 2 SpikeMonitor), 0.5 s simulated."."""
     kinds = Counter(type(obj).__name__ for obj in view.objects)
     contents = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
@@ -118,7 +118,7 @@ def make_nwbfile(view: NetworkView, subject, source_script, metadata: dict) -> N
     """An empty NWBFile with defaults for the required fields, overridden by ``metadata``."""
     versions = software_versions()
     fields = dict(
-        session_description=describe_session(view),
+        session_description=session_text(view),
         identifier=str(uuid.uuid4()),
         session_start_time=datetime.now().astimezone(),
         was_generated_by=[[name, version] for name, version in versions.items()],
@@ -136,7 +136,7 @@ def make_nwbfile(view: NetworkView, subject, source_script, metadata: dict) -> N
         raise ValueError("session_start_time must be timezone-aware, e.g. datetime.now().astimezone().")
     nwbfile = NWBFile(**fields, subject=make_subject(subject))
     nwbfile.add_lab_meta_data(Brian2Simulation(
-        name="brian2", network=view.name, description=describe_session(view) + " Its model, to rebuild it with "
+        name="brian2", network=view.name, description=session_text(view) + " Its model, to rebuild it with "
                                                                             "brian2nwb.from_nwb, is in 'objects'.",
         brian2_version=versions["brian2"], brian2nwb_version=versions["brian2nwb"],
         numpy_version=versions["numpy"], python_version=versions["python"],

@@ -6,10 +6,10 @@ import numpy as np
 from brian2 import TimedArray
 from pynwb import NWBFile
 
+from ..model.quantities import dimensions_of, si_unit_name
 from .datasets import StorageOptions
 from .extension import TimedArraySeries
 from .metadata import provenance_comment
-from ..model.quantities import dimensions_of, si_unit_name
 
 
 def write_timed_arrays(arrays: dict[str, TimedArray], nwbfile: NWBFile, storage: StorageOptions) -> list[str]:

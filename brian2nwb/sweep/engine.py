@@ -176,7 +176,7 @@ def run_point(task: dict) -> dict:
 
     from brian2 import SpikeMonitor, prefs, start_scope
 
-    from ..errors import Brian2NWBWarning, describe_failure, printable
+    from ..errors import Brian2NWBWarning, failure_text, printable
     from ..verbs.reader import from_nwb
     from ..verbs.snapshot import snapshot
     from ..verbs.writer import write_network
@@ -220,7 +220,7 @@ def run_point(task: dict) -> dict:
             row[f"{monitor.name} rate [Hz]"] = count / (len(monitor.source) * duration) if duration else 0.0
         row.update(status="done", error="")
     except Exception as error:  # noqa: BLE001 - any failure of one point is its row's business
-        row.update(status="failed", error=describe_failure(error), file="")
+        row.update(status="failed", error=failure_text(error), file="")
     notes = dict.fromkeys(" ".join(str(w.message).replace(str(file), "the file").split())
                           for w in caught if issubclass(w.category, Brian2NWBWarning))
     row["warnings"] = printable(" | ".join(notes))

@@ -87,8 +87,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_info(args) -> int:
     from ..errors import printable
-    from .summary import format_summary, summarize
     from ..sweep.points import TABLE_NAME, sweep_table
+    from .summary import format_summary, summarize
 
     if (args.file / TABLE_NAME).exists():  # the output folder of explore
         table = sweep_table(args.file)
@@ -106,11 +106,11 @@ def run_validate(args) -> int:
     from nwbinspector import Importance, load_config
 
     from ..errors import reading
-    from ..trust.container import check_container
+    from ..trust.container import check_file
 
     failed = False
     config = load_config("dandi") if args.dandi else None
-    check_container(args.file)  # before any library reads it
+    check_file(args.file)  # before any library reads it
     with reading(args.file, "validated"):
         errors, messages = _validate(args.file, config)
     print(f"pynwb validation: {'OK' if not errors else f'{len(errors)} error(s)'}")

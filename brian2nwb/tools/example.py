@@ -24,8 +24,18 @@ EXAMPLE_SUBJECT = dict(subject_id="ei-network-1", species="Mus musculus", sex="U
 def build_and_run(duration_ms: float = 200.0):
     """Build the example network, run it, and return it."""
     from brian2 import (
-        Network, NeuronGroup, PoissonGroup, PopulationRateMonitor, SpikeMonitor, StateMonitor, Synapses, TimedArray,
-        Hz, ms, mV, seed,
+        Hz,
+        Network,
+        NeuronGroup,
+        PoissonGroup,
+        PopulationRateMonitor,
+        SpikeMonitor,
+        StateMonitor,
+        Synapses,
+        TimedArray,
+        ms,
+        mV,
+        seed,
     )
 
     from brian2nwb import snapshot

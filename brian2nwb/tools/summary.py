@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from ..nwb.mapping import object_containers
 from ..kinds.registry import BY_NWB_TYPE
+from ..nwb.mapping import object_containers
 from ..trust.container import open_untrusted
 
 
@@ -50,7 +50,7 @@ def summarize(path: str | os.PathLike) -> dict:
 
 def _add_object(summary: dict, name: str, obj) -> None:
     kind = BY_NWB_TYPE.get(obj.neurodata_type)
-    roles = set(kind.role.split(",")) if kind is not None else set()
+    roles = {listed.value for listed in kind.listed_as} if kind is not None else set()
     kind_name = str(getattr(obj, "kind", None) or obj.neurodata_type[: -len("Model")])
     if "group" in roles:
         size = obj.N if getattr(obj, "N", None) is not None else int(obj.stop - obj.start)

@@ -20,7 +20,6 @@ from brian2.stateupdaters.base import StateUpdateMethod
 
 from ..errors import UnsafeModelError, printable
 
-
 #: Largest group or synapse count accepted (Brian2 indexes with 32-bit integers).
 MAX_SIZE = 2**31 - 1
 

@@ -75,17 +75,23 @@ def open_untrusted(path: str | os.PathLike, what: str = "read"):
     reading libraries (inside the ``with`` block too) turned into an `InvalidFileError` naming ``path``."""
     from ..nwb.extension import nwb_io
 
-    if not Path(path).exists():
-        from ..nwb.atomic import recover
-
-        recover(path)  # a Zarr store a killed writer had set aside
-        if not Path(path).exists():
-            raise FileNotFoundError(f"{path} does not exist.")
     with reading(path, what):
-        check_container(path)
+        check_file(path)
         check_extension_version(path)
         with nwb_io(path, mode="r") as io:
             yield io
+
+
+def check_file(path: str | os.PathLike) -> None:
+    """What any reading of a file from anywhere starts with: a Zarr store a killed writer had set aside put
+    back in place (`brian2nwb.nwb.atomic.recover`), then its container checked (`check_container`)."""
+    if not Path(path).exists():
+        from ..nwb.atomic import recover
+
+        recover(path)
+        if not Path(path).exists():
+            raise FileNotFoundError(f"{path} does not exist.")
+    check_container(path)
 
 
 def check_extension_version(path: str | os.PathLike) -> None:

@@ -19,9 +19,21 @@ from ..errors import InvalidFileError, UnsafeModelError, printable
 from ..model.description import ModelDescription, ObjectDescription
 from ..model.fields import BASE_FIELDS, Field, Role
 from ..model.tables import NETWORK_TABLES, find
-from .code import (MAX_CODE_LENGTH, MAX_INTEGER, MAX_SIZE, MAX_UNIT_POWER, NAME, CodeChecker, check_method,
-                   check_name, check_size, check_time, check_when, declared_variables)
-from .steps import check_schedule, check_preference, check_steps
+from .code import (
+    MAX_CODE_LENGTH,
+    MAX_INTEGER,
+    MAX_SIZE,
+    MAX_UNIT_POWER,
+    NAME,
+    CodeChecker,
+    check_method,
+    check_name,
+    check_size,
+    check_time,
+    check_when,
+    declared_variables,
+)
+from .steps import check_preference, check_schedule, check_steps
 
 #: Limits far above any real model.
 MAX_OBJECTS = 10_000  # objects of one network
@@ -394,7 +406,7 @@ def _is_option_value(kind: str, value: str) -> bool:
 def state_variables(description, kind) -> set[str]:
     """The variables an object's state tables may hold: those its equations declare, its kind's own
     (`Kind.names`) and those Brian2 gives every group (`STATE_NAMES`). The one definition: the writer keeps
-    only these (`brian2nwb.verbs.network_model.describe_model`) and the reader accepts only these."""
+    only these (`brian2nwb.verbs.network_model.describe_network`) and the reader accepts only these."""
     return declared_variables(str(description.attrs.get("model", ""))) | set(kind.names) | STATE_NAMES
 
 

@@ -9,16 +9,13 @@ import numpy as np
 from brian2 import TimedArray
 from brian2.core.base import BrianObject
 
-from ..brian.internals import input_target, linked_variables, stored_states
-from ..brian import binomial
-from ..brian import preferences
-from ..brian import random_state
-from ..brian import standalone
-from ..model import timeline
+from ..brian import binomial, preferences, random_state, standalone
 from ..brian.describe import clocks_table, external_identifiers, namespace_table, schedule_table, state_tables
-from ..model.description import ModelDescription, ObjectDescription
+from ..brian.internals import input_target, linked_variables, stored_states
 from ..brian.network import NetworkView
 from ..kinds.registry import BY_NAME, kind_of
+from ..model import timeline
+from ..model.description import ModelDescription, ObjectDescription
 from ..trust.model import is_state_table, state_variables
 
 #: Columns of the ``random_states`` table besides the run and its block rows.
@@ -64,7 +61,7 @@ def initial_states(view: NetworkView, recorder, net) -> tuple[dict | None, str]:
     return None, "none"
 
 
-def describe_model(view: NetworkView, recorder, net, timed_array_names: dict) -> tuple[ModelDescription,
+def describe_network(view: NetworkView, recorder, net, timed_array_names: dict) -> tuple[ModelDescription,
                                                                                         list[str]]:
     """Describe every object of the network and what happened to it; return the description and what
     was left out (for the caller's warning)."""

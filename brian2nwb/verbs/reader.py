@@ -8,21 +8,19 @@ import warnings
 import numpy as np
 from brian2 import Clock, defaultclock, prefs, second
 
-from ..brian import standalone
+from ..brian import preferences, standalone
 from ..brian.build import BuildContext, apply_state, quantity, refused_by_brian2
-from ..kinds.kind import MONITORS
-from ..kinds.spikemonitor import spikes_by_monitor
-from ..errors import InvalidFileError
-from ..errors import Brian2NWBWarning
-from ..nwb.mapping import ModelDescription, dimensions, model_from_nwb
 from ..brian.network import walk
-from ..progress import progress_bar
-from ..brian import preferences
-from ..model import timeline
-from .rebuilt import RebuiltNetwork, recorded_runs
+from ..errors import Brian2NWBWarning, InvalidFileError
+from ..kinds.kind import Stage
 from ..kinds.registry import BY_NAME, BY_NWB_TYPE
-from ..trust.model import check_model
+from ..kinds.spikemonitor import spikes_by_monitor
+from ..model import timeline
+from ..nwb.mapping import ModelDescription, dimensions, model_from_nwb
+from ..progress import progress_bar
 from ..trust.container import open_untrusted
+from ..trust.model import check_model
+from .rebuilt import RebuiltNetwork, recorded_runs
 
 
 def from_nwb(
@@ -64,6 +62,19 @@ def from_nwb(
     RebuiltNetwork
         A ``brian2.Network`` with the original object names; monitors are empty.
         ``run_recorded()`` re-runs the recorded runs.
+
+    Raises
+    ------
+    InvalidFileError
+        The file cannot be read or is not a brian2nwb file this version reads (`UnsafeModelError`, its
+        subclass: the model holds code, names or units brian2nwb will not hand to Brian2). Anything else
+        is not the file's fault and raises as itself.
+
+    Notes
+    -----
+    Like the script that made the recording, it sets process-wide Brian2 state: ``defaultclock.dt``
+    and the preferences that change results (``core.default_float_dtype``, ...; see the README) take
+    the values the file was written with.
     """
     if state not in ("initial", "final"):
         raise ValueError(f"state must be 'initial' or 'final', not {state!r}.")
@@ -99,7 +110,7 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
                       Brian2NWBWarning, stacklevel=3)
     bar.update()
     for stage in sorted({BY_NAME[d.kind].stage for d in model.objects}):
-        if stage == MONITORS:
+        if stage == Stage.MONITORS:
             context.set_links()  # monitors may record linked variables
         for description in model.objects:
             kind = BY_NAME[description.kind]
@@ -218,14 +229,22 @@ def read_file(path, replay: list[str]):
 
 
 def _recorded_spikes(nwbfile, model: ModelDescription, name: str):
-    kinds = {d.name: d.kind for d in model.objects}
-    if kinds.get(name) != "PoissonGroup":
-        raise ValueError(f"replay takes PoissonGroups; '{name}' is {kinds.get(name, 'not in the file')}.")
-    monitors = [d.name for d in model.objects if d.kind == "SpikeMonitor" and d.attrs["source"] == name]
+    """The spikes the file's spike-recording monitor of ``name`` holds, in time order, for an object of a kind
+    that a recorded spike train can replace (`Kind.replayable`)."""
+    kinds = {d.name: BY_NAME.get(d.kind) for d in model.objects}
+    if kinds.get(name) is None or not kinds[name].replayable:
+        replayable = sorted(kind.name for kind in BY_NAME.values() if kind.replayable)
+        raise ValueError(f"replay takes objects of the kinds {', '.join(replayable)}; '{name}' is "
+                         f"{getattr(kinds.get(name), 'name', 'not in the file')}.")
+    monitors = [d.name for d in model.objects if getattr(kinds[d.name], "records_spikes", False)
+                and d.attrs.get("source") == name]
     units = nwbfile.units
     if not monitors or units is None:
         raise ValueError(f"No SpikeMonitor recorded the spikes of '{name}', so they cannot be replayed.")
-    indices, spike_times = spikes_by_monitor(units)[monitors[0]]
+    recorded = spikes_by_monitor(units).get(monitors[0])
+    if recorded is None:
+        raise InvalidFileError(f"The Units table holds no rows of the monitor '{monitors[0]}' the model names.")
+    indices, spike_times = recorded
     order = np.argsort(spike_times, kind="stable")
     return indices[order].astype(np.int64), spike_times[order]
 

@@ -11,17 +11,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from brian2 import Network, TimedArray, defaultclock, second, seed
 
-from ..brian import binomial
-from ..brian import random_state
-from ..brian import standalone
+from ..brian import binomial, random_state, standalone
 from ..brian.build import quantity, refused_by_brian2, rows
-from ..errors import InvalidFileError
-from ..errors import Brian2NWBWarning
-from ..nwb.mapping import ModelDescription
 from ..brian.network import walk
+from ..errors import Brian2NWBWarning, InvalidFileError
 from ..model.timeline import Step
-from .steps import REPLAY
+from ..nwb.mapping import ModelDescription
 from ..trust.model import MAX_RECORDED_STEPS
+from .steps import REPLAY
+
 
 @dataclass
 class RecordedRun:

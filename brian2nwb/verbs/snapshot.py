@@ -30,14 +30,14 @@ import numpy as np
 from brian2 import Network, seed
 from brian2.core.magic import MagicNetwork, magic_network
 
-from ..brian.internals import hook_network_methods, network_id_of
-from ..brian import random_state
-from ..brian import standalone
+from ..brian import random_state, standalone
 from ..brian.describe import external_identifiers
-from .network_model import capture_states, stateful
+from ..brian.internals import hook_network_methods, network_id_of
 from ..brian.network import NetworkView, network_time, top_level_objects, walk
+from ..kinds.kind import Listed
 from ..kinds.registry import kind_of
 from ..model.timeline import ACTIONS, Step
+from .network_model import capture_states, stateful
 from .steps import settings
 
 
@@ -288,7 +288,7 @@ class RunRecorder:
 
 def _holds_recordings(objects) -> bool:
     """Whether a monitor among ``objects`` holds recorded values."""
-    return any(kind_of(obj) is not None and "monitor" in kind_of(obj)[1].role and "t" in obj.variables
+    return any(kind_of(obj) is not None and Listed.MONITOR in kind_of(obj)[1].listed_as and "t" in obj.variables
                and len(obj.variables["t"].get_value()) > 0 for obj in objects)
 
 

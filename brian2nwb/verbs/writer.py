@@ -10,19 +10,19 @@ from brian2 import Network
 from brian2.core.magic import magic_network
 from pynwb.file import Subject
 
+from ..brian.network import NetworkView, used_timed_arrays, view_network
+from ..errors import Brian2NWBWarning
+from ..kinds.registry import BY_NAME, REGISTRY, kind_of
+from ..model.timeline import Recording
+from ..nwb.atomic import atomic_path, check_target
 from ..nwb.datasets import StorageOptions
 from ..nwb.extension import nwb_io
-from ..errors import Brian2NWBWarning
-from ..nwb.metadata import add_run_epochs, make_nwbfile
-from .network_model import describe_model, earlier_timed_arrays
 from ..nwb.mapping import model_to_nwb
-from ..progress import progress_bar
-from ..brian.network import NetworkView, used_timed_arrays, view_network
-from ..model.timeline import Recording
-from ..kinds.registry import BY_NAME, REGISTRY, kind_of
-from ..nwb.atomic import atomic_path, check_target
-from .snapshot import recorder_of
+from ..nwb.metadata import add_run_epochs, make_nwbfile
 from ..nwb.stimulus import write_timed_arrays
+from ..progress import progress_bar
+from .network_model import describe_network, earlier_timed_arrays
+from .snapshot import recorder_of
 
 
 def to_nwb(
@@ -102,7 +102,7 @@ def write_network(net: Network | None, path: str | os.PathLike, network_tables: 
     with progress_bar(4, f"to_nwb {target.name}", progress) as bar:
         nwbfile = make_nwbfile(view, subject, source_script, metadata)
         timed_arrays = used_timed_arrays(view, earlier_timed_arrays(recorder))
-        model, model_left_out = describe_model(view, recorder, net if net is not None else magic_network,
+        model, model_left_out = describe_network(view, recorder, net if net is not None else magic_network,
                                                {id(array): name for name, array in timed_arrays.items()})
         model.tables.update(network_tables)
         recording = Recording(model.tables)
@@ -119,7 +119,7 @@ def write_network(net: Network | None, path: str | os.PathLike, network_tables: 
         bar.update()
         if left_out:
             warnings.warn("Not written to " + str(target) + ":\n  " + "\n  ".join(left_out), Brian2NWBWarning,
-                          stacklevel=2)
+                          stacklevel=3)  # the line that called to_nwb
         with atomic_path(target, overwrite, folder=backend == "zarr") as partial:
             with nwb_io(partial, mode="w", backend=backend) as io:
                 io.write(nwbfile)
