@@ -56,6 +56,22 @@ def set_time(net, t: float) -> None:
     get_device().insert_code("main", f"brian::{net.name}.t = {float(t)!r};")
 
 
+def set_network_time(net, t: float) -> None:
+    """``net.t_ = t`` on any device: on C++ standalone the program's network is set too (`set_time`)."""
+    net.t_ = t
+    if active():
+        set_time(net, t)
+
+
+def current_target() -> str:
+    """The code-generation target this process uses: ``cpp_standalone``, a target name, or ``custom``."""
+    from brian2 import prefs
+
+    if active():
+        return "cpp_standalone"
+    return prefs.codegen.target if isinstance(prefs.codegen.target, str) else "custom"
+
+
 def _in_flight_file(pathway) -> str:
     return f"_brian2nwb_in_flight_{pathway.name}"
 

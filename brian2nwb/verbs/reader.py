@@ -6,7 +6,7 @@ import os
 import warnings
 
 import numpy as np
-from brian2 import Clock, defaultclock, prefs, second
+from brian2 import Clock, defaultclock, second
 
 from ..brian import preferences, standalone
 from ..brian.build import BuildContext, apply_state, quantity, refused_by_brian2
@@ -146,9 +146,7 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
         net.schedule = [str(slot) for slot in slots]
     start = float(model.attrs["t_end"]) if state == "final" else runs[0].start if runs else 0.0
     if start > 0:  # a continuation, or a recording that continued another one (a fork)
-        net.t_ = start
-        if standalone.active():
-            standalone.set_time(net, start)
+        standalone.set_network_time(net, start)
     bar.update()
     return net
 
@@ -251,10 +249,7 @@ def _recorded_spikes(nwbfile, model: ModelDescription, name: str):
 
 def _warn_about_target(model: ModelDescription) -> None:
     recorded = str(model.attrs.get("codegen_target", ""))
-    if standalone.active():
-        current = "cpp_standalone"
-    else:
-        current = prefs.codegen.target if isinstance(prefs.codegen.target, str) else "custom"
+    current = standalone.current_target()
     if recorded and current != "auto" and current != recorded:
         warnings.warn(f"The recording used the '{recorded}' code-generation target; this process uses "
                       f"'{current}'. Re-runs are exact only on the same target.", Brian2NWBWarning, stacklevel=4)

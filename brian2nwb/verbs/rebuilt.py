@@ -167,9 +167,7 @@ class RebuiltNetwork(Network):
         for group, values in run.group_namespaces.items():
             self._group_namespaces.setdefault(group, {}).update(values)
         if float(self.t_) != run.start:
-            self.t_ = run.start
-            if standalone.active():
-                standalone.set_time(self, run.start)
+            standalone.set_network_time(self, run.start)
         self._randomness_of(k)
         Network.run(self, run.duration * second, namespace=run.namespace, report=self._report, level=3)
         self.runs_done = k + 1
