@@ -8,32 +8,18 @@ exists already. This module holds what they share.
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import brian2
 import numpy as np
 from brian2 import Clock, Quantity, defaultclock, linked_var, second
 from brian2.core.variables import DynamicArrayVariable
 from brian2.units.fundamentalunits import get_or_create_dimension
 
-from ..errors import InvalidFileError, failure_text
+from ..errors import InvalidFileError, failure_text, raised_in
 from . import standalone
 from .stored import StoredColumn
 
-_BRIAN2_DIR = os.path.dirname(brian2.__file__) + os.sep
-
-
-def raised_by_brian2(error: BaseException) -> bool:
-    """Whether ``error`` was raised while Brian2's own code ran (its traceback passes through Brian2's
-    package): Brian2 refusing what it was given, rather than a bug of the code that called it."""
-    traceback = error.__traceback__
-    while traceback is not None:
-        if traceback.tb_frame.f_code.co_filename.startswith(_BRIAN2_DIR):
-            return True
-        traceback = traceback.tb_next
-    return False
 
 
 @contextmanager
@@ -43,7 +29,7 @@ def refused_by_brian2(what: str):
     try:
         yield
     except Exception as error:
-        if isinstance(error, InvalidFileError) or not raised_by_brian2(error):
+        if isinstance(error, InvalidFileError) or not raised_in(error, frozenset({"brian2"})):
             raise
         raise InvalidFileError(f"{what}: {failure_text(error)}") from error
 

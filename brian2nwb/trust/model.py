@@ -193,7 +193,7 @@ class FieldChecker:
             names = [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
             if not isinstance(names, (list, tuple, np.ndarray)):
                 raise UnsafeModelError(f"{what}: names must be text, not {type(value).__name__}.")
-            return [check_name(str(name) if isinstance(name, str) else name, what) for name in names]
+            return [check_name(name, what) for name in names]
         if role is Role.DIMENSIONS:
             return _dimensions(np.asarray(value), what, (7,))
         return self.column(field, np.asarray([value]), what)[0].item()
@@ -212,14 +212,14 @@ class FieldChecker:
             wanted = "whole numbers" if kinds == "bui" else "numbers"
             raise InvalidFileError(f"{what}: holds {array.dtype} values; it must hold {wanted}.")
         if isinstance(array, StoredColumn) or not array.size:
-            return array
+            return values
         if role is Role.FLAG and array.dtype.kind != "b" and not np.isin(array, (0, 1)).all():
             raise InvalidFileError(f"{what}: must be true or false (0 or 1).")
         if role is Role.SIZE and (array.min() < 0 or array.max() > MAX_SIZE):
             raise UnsafeModelError(f"{what}: must be whole numbers from 0 to {MAX_SIZE}.")
         if role is Role.TIME and not (np.all(np.isfinite(array)) and array.min() >= 0 and array.max() <= 1e9):
             raise UnsafeModelError(f"{what}: must be finite times from 0 to 1e9 seconds.")
-        return array
+        return values  # as read (a quantity keeps its unit)
 
     def _text(self, field: Field, value, what: str) -> str:
         if not isinstance(value, str):
