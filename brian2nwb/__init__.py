@@ -10,6 +10,7 @@ import sys
 from .errors import Brian2NWBWarning, InvalidFileError, UnsafeModelError
 from .sweep import explore, sweep_table
 from .verbs import snapshot as _snapshot_module
+from .verbs.card import model_card_text as model_card
 from .verbs.checkpoint import run_with_checkpoints
 from .verbs.reader import from_nwb
 from .verbs.rebuilt import RebuiltNetwork
@@ -21,4 +22,4 @@ from .version import __version__
 sys.modules.setdefault(f"{__name__}.snapshot", _snapshot_module)
 
 __all__ = ["to_nwb", "snapshot", "RunRecorder", "from_nwb", "RebuiltNetwork", "run_with_checkpoints", "explore",
-           "sweep_table", "Brian2NWBWarning", "InvalidFileError", "UnsafeModelError", "__version__"]
+           "sweep_table", "model_card", "Brian2NWBWarning", "InvalidFileError", "UnsafeModelError", "__version__"]

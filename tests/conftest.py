@@ -8,10 +8,12 @@ import brian2
 import pytest
 
 import brian2nwb
-from helpers import SUBJECT, check_valid, read_plain, reset_brian
+from brian2nwb.nwb.extension import namespace_version
+from helpers import SUBJECT, check_valid, neurosift_problems, read_plain, reset_brian
 from networks import rich_network
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+NAMESPACE_VERSION = namespace_version()
 
 
 #: The fast tier: no simulation, seconds in all (``python -m pytest -m fast``).
@@ -35,16 +37,47 @@ def brian_scope():
 @pytest.fixture(autouse=True)
 def every_written_file_is_valid(request):
     """After a test that used ``tmp_path``: every HDF5 ``.nwb`` file in it passes pynwb
-    validation, and nwbinspector too when the file has the subject fields DANDI demands."""
+    validation, nwbinspector too when the file has the subject fields DANDI demands, and the
+    Neurosift rule (`helpers.neurosift_problems`)."""
     if "tmp_path" not in request.fixturenames:
         yield
         return
     folder: Path = request.getfixturevalue("tmp_path")  # now torn down after this fixture
     yield
-    for path in sorted(folder.rglob("*.nwb")):
-        if path.name.startswith(".") or path.read_bytes()[:8] != HDF5_SIGNATURE:
-            continue  # a killed writer's partial file, or a test's stand-in for a user's file
+    for path in hdf5_files(folder):
         check_valid(path, inspect=has_dandi_subject(path))
+        if written_by_this_brian2nwb(path):
+            assert not neurosift_problems(path), neurosift_problems(path)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def every_file_of_the_session_shows_in_neurosift(tmp_path_factory):
+    """At the end of the session: every HDF5 ``.nwb`` file any test wrote under pytest's temporary folder
+    (module fixtures and subprocesses included) passes the Neurosift rule."""
+    yield
+    problems = []
+    for path in hdf5_files(tmp_path_factory.getbasetemp()):
+        if written_by_this_brian2nwb(path):
+            problems += [f"{path.name}: {problem}" for problem in neurosift_problems(path)]
+    assert not problems, "\n".join(problems)
+
+
+def hdf5_files(folder: Path):
+    """The HDF5 ``.nwb`` files under ``folder`` (not a killed writer's partial file, nor a test's stand-in for
+    a user's file)."""
+    for path in sorted(folder.rglob("*.nwb")):
+        if not path.name.startswith(".") and path.is_file():
+            with open(path, "rb") as file:
+                if file.read(8) == HDF5_SIGNATURE:
+                    yield path
+
+
+def written_by_this_brian2nwb(path: Path) -> bool:
+    """A file with this brian2nwb's ndx-brian2 cached (not one written by another tool or an older version)."""
+    import h5py
+
+    with h5py.File(path, "r") as file:
+        return NAMESPACE_VERSION in file.get("specifications/ndx-brian2", {})
 
 
 def has_dandi_subject(path: Path) -> bool:

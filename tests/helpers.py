@@ -49,6 +49,25 @@ def check_valid(path: Path, inspect: bool = True) -> None:
                                   for m in serious)
 
 
+def neurosift_problems(path: Path) -> list[str]:
+    """What Neurosift cannot show in an HDF5 NWB file: every 64-bit integer attribute (h5wasm hands them to
+    JavaScript as BigInt, which Neurosift's attribute views cannot serialize: an array blanks the page)."""
+    import h5py
+
+    problems = []
+
+    def visit(name, item):
+        for key, value in item.attrs.items():
+            dtype = getattr(value, "dtype", None) or item.attrs.get_id(key).dtype
+            if dtype.kind in "iu" and dtype.itemsize > 4:
+                problems.append(f"{name or '/'}: attribute '{key}' is {dtype} (Neurosift needs at most 32 bits)")
+
+    with h5py.File(path, "r") as file:
+        visit("", file)
+        file.visititems(visit)
+    return problems
+
+
 def every_finding(path: Path) -> list[str]:
     """Every nwbinspector message about ``path`` under DANDI's configuration, at any importance."""
     from nwbinspector import inspect_nwbfile, load_config

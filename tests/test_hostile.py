@@ -9,6 +9,9 @@ on Cython: each outcome must be success or a documented error - never a crash, a
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -297,3 +300,17 @@ def test_untampered_file_rebuilds_from_columns_read_into_brian2(valid_file, monk
     net.run_recorded()
     np.testing.assert_array_equal(reference["spikes"].t_[:], net["spikes"].t_[:])
     np.testing.assert_array_equal(reference["trace"].v[:], net["trace"].v[:])
+
+
+def test_a_file_that_crashes_libhdf5_is_refused_not_fatal():
+    """A bit-flipped copy of the fuzzer's file (tests/data/crashes_libhdf5.hostile, found by flipping bits) on
+    which libhdf5 itself segfaults while reading an attribute: the metadata is read first in a child process,
+    so the user's process gets an InvalidFileError (before, from_nwb killed it with SIGSEGV)."""
+    path = Path(__file__).parent / "data" / "crashes_libhdf5.hostile"
+    reads_attributes = ("import h5py, sys\nfile = h5py.File(sys.argv[1], 'r')\nnames = []\nfile.visit(names.append)\n"
+                        "for name in names:\n    [file[name].attrs[key] for key in file[name].attrs]\n")
+    crashes = subprocess.run([sys.executable, "-c", reads_attributes, str(path)], capture_output=True).returncode < 0
+    outcome = run_hostile([str(path)], "numpy")[str(path)]
+    assert outcome["outcome"] == "InvalidFileError", outcome
+    if crashes:  # with this libhdf5 (the file crashed the ones of both CI stacks when it was found)
+        assert "the HDF5 library crashed reading its metadata" in outcome["message"], outcome

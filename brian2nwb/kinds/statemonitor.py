@@ -101,7 +101,7 @@ SERIES_SPEC = NWBGroupSpec(
          "elements than it has samples, or more than 4096 elements, is split by columns into several series "
          "(attributes 'part' and 'parts'), so that time stays the longest axis."),
     attributes=[
-        NWBAttributeSpec(name="recorded_indices", dtype="int64", shape=[None], dims=["num_columns"],
+        NWBAttributeSpec(name="recorded_indices", dtype="int32", shape=[None], dims=["num_columns"],
                          doc="Index in the monitored group of the element recorded in each column of data."),
         name_attribute("monitor", "Brian2 StateMonitor"),
         name_attribute("source", "monitored Brian2 group"),

@@ -33,11 +33,14 @@ def nwb_class(name: str) -> type:
     return TYPE_MAP.get_dt_container_cls(name, NAMESPACE)
 
 
-def nwb_io(path: str | os.PathLike, mode: str, backend: str | None = None):
+def nwb_io(path: str | os.PathLike, mode: str, backend: str | None = None, file=None):
     """An NWB IO object (HDF5, or Zarr for folders) that knows the ndx-brian2 types.
 
-    ``backend`` None: Zarr if ``path`` is a folder (a Zarr store), else HDF5.
+    ``backend`` None: Zarr if ``path`` is a folder (a Zarr store), else HDF5. ``file``: an open ``h5py.File``
+    to read (a remote file, `brian2nwb.nwb.remote`), instead of opening ``path``.
     """
+    if file is not None:
+        return NWBHDF5IO(file=file, mode=mode, manager=BuildManager(TYPE_MAP))
     if backend is None:
         backend = "zarr" if Path(path).is_dir() else "hdf5"
     if backend == "zarr":

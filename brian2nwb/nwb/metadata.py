@@ -136,14 +136,18 @@ def make_nwbfile(view: NetworkView, subject, source_script, metadata: dict) -> N
         raise ValueError("session_start_time must be timezone-aware, e.g. datetime.now().astimezone().")
     nwbfile = NWBFile(**fields, subject=make_subject(subject))
     nwbfile.add_lab_meta_data(Brian2Simulation(
-        name="brian2", network=view.name, description=session_text(view) + " Its model, to rebuild it with "
-                                                                            "brian2nwb.from_nwb, is in 'objects'.",
-        brian2_version=versions["brian2"], brian2nwb_version=versions["brian2nwb"],
-        numpy_version=versions["numpy"], python_version=versions["python"],
-        device=device_name(), codegen_target=codegen_targets(view),
-        dt=float(brian2.defaultclock.dt_), t_end=view.t_end,
-    ))
+        name="brian2", description=session_text(view) + " Its model, to rebuild it with brian2nwb.from_nwb, is "
+                                                        "in 'objects'.", **software_attributes(view)))
     return nwbfile
+
+
+def software_attributes(view) -> dict:
+    """The `Brian2Simulation` attributes saying what ran the network and how: versions, device, target, dt,
+    simulated time."""
+    versions = software_versions()
+    return dict(network=view.name, brian2_version=versions["brian2"], brian2nwb_version=versions["brian2nwb"],
+                numpy_version=versions["numpy"], python_version=versions["python"], device=device_name(),
+                codegen_target=codegen_targets(view), dt=float(brian2.defaultclock.dt_), t_end=view.t_end)
 
 
 def add_run_epochs(nwbfile: NWBFile, recording) -> None:

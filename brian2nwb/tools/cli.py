@@ -1,4 +1,5 @@
-"""The ``brian2nwb`` command: ``info``, ``validate``, ``resimulate`` and ``plot`` a file; ``explore`` a model.
+"""The ``brian2nwb`` command: ``info``, ``validate``, ``resimulate``, ``plot`` and ``describe`` a file;
+``explore`` a model.
 
 Exit codes: 0 success; 1 a check failed (``validate``: the file is not valid;
 ``resimulate``: the re-run differs); 2 wrong arguments; 3 the file cannot be read
@@ -18,6 +19,8 @@ import numpy as np
 
 #: Exit code for a file that cannot be read or whose model is refused.
 EXIT_INVALID_FILE = 3
+#: What a command's FILE may be.
+FILE_HELP = "a path, or an https:// URL (a DANDI asset URL, S3, any server that honours Range requests)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,19 +32,19 @@ def main(argv: list[str] | None = None) -> int:
     info = commands.add_parser("info", help="what is inside a file (or a sweep folder)",
                                description="Groups, sizes, synapses, inputs, monitors, recorded spikes and samples, "
                                            "duration and provenance; for the output folder of 'explore', its table.")
-    info.add_argument("file", type=Path)
+    info.add_argument("file", type=source, help=FILE_HELP)
     info.add_argument("--json", action="store_true", help="print JSON for scripts")
 
     validate = commands.add_parser("validate", help="check a file", description="pynwb validation, nwbinspector, "
                                    "and brian2nwb's own check that the model rebuilds. Exit code 1 on failure.")
-    validate.add_argument("file", type=Path)
+    validate.add_argument("file", type=source, help=FILE_HELP)
     validate.add_argument("--dandi", action="store_true", help="use nwbinspector's DANDI configuration")
 
     resimulate = commands.add_parser("resimulate", help="rebuild, re-run and compare the spikes",
                                      description="Rebuild the network, run the recorded runs and report whether "
                                                  "every SpikeMonitor's spikes match the recording exactly. Exit "
                                                  "code 1 if they do not.")
-    resimulate.add_argument("file", type=Path)
+    resimulate.add_argument("file", type=source, help=FILE_HELP)
     resimulate.add_argument("-o", "--output", type=Path, help="write the new results to this .nwb file")
     resimulate.add_argument("--target", choices=["numpy", "cython"], default="numpy",
                             help="code-generation target (default: numpy; a file never chooses it)")
@@ -49,8 +52,18 @@ def main(argv: list[str] | None = None) -> int:
     plot = commands.add_parser("plot", help="raster, traces, rates and inputs as a figure",
                                description="Raster of the Units coloured by population, a few state traces, "
                                            "population rates and input spikes.")
-    plot.add_argument("file", type=Path)
+    plot.add_argument("file", type=source, help=FILE_HELP)
     plot.add_argument("-o", "--output", type=Path, required=True, help="the figure to write (.png, .pdf, .svg)")
+
+    describe = commands.add_parser("describe", help="the model card: equations, parameters, connectivity, runs",
+                                   description="The model as a person reads it, rebuilt from the file's checked "
+                                               "model: Markdown (equations in LaTeX and as Brian2 code), or with "
+                                               "--html one self-contained page with the plots.")
+    describe.add_argument("file", type=source, help=FILE_HELP)
+    shape = describe.add_mutually_exclusive_group()
+    shape.add_argument("--markdown", action="store_true", help="Markdown (the default)")
+    shape.add_argument("--html", action="store_true", help="one HTML page with the results' figure")
+    describe.add_argument("-o", "--output", type=Path, help="write to this file instead of printing")
 
     explore = commands.add_parser(
         "explore", help="simulate a parameter sweep on Dask, one NWB file per point",
@@ -70,19 +83,27 @@ def main(argv: list[str] | None = None) -> int:
     explore.add_argument("--target", choices=["numpy", "cython"], default="numpy")
 
     args = parser.parse_args(argv)
-    if not args.file.exists():
+    if isinstance(args.file, Path) and not args.file.exists():
         parser.error(f"{args.file} does not exist")
     command = {"info": run_info, "validate": run_validate, "resimulate": run_resimulate, "plot": run_plot,
-               "explore": run_explore}[args.command]
+               "describe": run_describe, "explore": run_explore}[args.command]
     if args.debug:
         return command(args)
     from ..errors import InvalidFileError, printable
+    from ..nwb.remote import UnreachableURLError
 
     try:
         return command(args)
-    except InvalidFileError as error:
+    except (InvalidFileError, UnreachableURLError) as error:
         print(f"brian2nwb {args.command}: {type(error).__name__}: {printable(error)}", file=sys.stderr)
         return EXIT_INVALID_FILE
+
+
+def source(text: str) -> Path | str:
+    """A command's FILE: a URL as it is, else a path."""
+    from ..nwb.remote import is_url
+
+    return text if is_url(text) else Path(text)
 
 
 def run_info(args) -> int:
@@ -90,7 +111,7 @@ def run_info(args) -> int:
     from ..sweep.points import TABLE_NAME, sweep_table
     from .summary import format_summary, summarize
 
-    if (args.file / TABLE_NAME).exists():  # the output folder of explore
+    if isinstance(args.file, Path) and (args.file / TABLE_NAME).exists():  # the output folder of explore
         table = sweep_table(args.file)
         text = table.to_json(orient="records", indent=2) if args.json else table.to_string(index=False)
         print("\n".join(printable(line) for line in text.splitlines()))
@@ -106,11 +127,13 @@ def run_validate(args) -> int:
     from nwbinspector import Importance, load_config
 
     from ..errors import reading
+    from ..nwb.remote import is_url
     from ..trust.container import check_file
 
     failed = False
     config = load_config("dandi") if args.dandi else None
-    check_file(args.file)  # before any library reads it
+    if not is_url(args.file):
+        check_file(args.file)  # before any library reads it (a URL is checked as it is opened)
     with reading(args.file, "validated"):
         errors, messages = _validate(args.file, config)
     print(f"pynwb validation: {'OK' if not errors else f'{len(errors)} error(s)'}")
@@ -143,11 +166,17 @@ def run_validate(args) -> int:
     return 1 if failed else 0
 
 
-def _validate(path: Path, config) -> tuple[list, list]:
+def _validate(path: Path | str, config) -> tuple[list, list]:
     """pynwb's validation errors and nwbinspector's messages."""
     import pynwb
     from nwbinspector import inspect_nwbfile, inspect_nwbfile_object
 
+    from ..nwb.remote import is_url
+    from ..trust.container import open_untrusted
+
+    if is_url(path):
+        with open_untrusted(path, "validated") as io:
+            return pynwb.validate(io=io), list(inspect_nwbfile_object(io.read(), config=config))
     if path.is_dir():  # a Zarr store: validated and inspected through brian2nwb's own IO object (nwbinspector
         from ..nwb.extension import nwb_io  # cannot open hdmf-zarr stores itself on every version)
 
@@ -217,6 +246,20 @@ def run_explore(args) -> int:
     print(f"{len(table)} points: {int((table['status'] == 'done').sum())} done, "
           f"{int((table['status'] == 'skipped').sum())} skipped, {failed} failed; table in {args.output}/sweep.tsv")
     return 1 if failed else 0
+
+
+def run_describe(args) -> int:
+    from ..errors import printable
+    from ..verbs.card import card_of_file
+    from .describe import card_html
+
+    text = card_html(args.file) if args.html else card_of_file(args.file).to_markdown()
+    if args.output is None:
+        print("\n".join(printable(line) for line in text.splitlines()))
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"{args.output}: the model card of {args.file}")
+    return 0
 
 
 def run_plot(args) -> int:

@@ -5,13 +5,15 @@ external link opens another file, a Zarr array whose metadata names the
 ``pickle`` codec is unpickled by numcodecs when a chunk is read (with some
 numcodecs versions), a dataset declared with 10**10 rows and no data behind it
 is allocated whole. So before pynwb opens a file, this module reads only its
-metadata (HDF5 link table and dataset headers; Zarr's JSON documents, parsed
-with ``json``) and refuses, with an `InvalidFileError`:
+metadata (HDF5 link table, dataset headers and attributes, in a child process
+that a damaged file may crash without harm: `brian2nwb.trust.hdf5_walk`; Zarr's
+JSON documents, parsed with ``json``) and refuses, with an `InvalidFileError`:
 
 - HDF5: external links, soft links that dangle, point at another soft link or
   at one of their own ancestors (a loop), a group reached by two hard links,
   external raw-data storage, virtual datasets, filters other than
-  `HDF5_FILTERS`, and datasets declaring values they do not store;
+  `hdf5_walk.HDF5_FILTERS`, datasets declaring values they do not store, and
+  files whose metadata crashes libhdf5;
 - Zarr: symbolic links, codecs and filters other than `ZARR_CODECS` (anywhere
   in the metadata, consolidated metadata included), references or links to
   another store, and reference datasets;
@@ -25,27 +27,23 @@ from __future__ import annotations
 import json
 import math
 import os
-import posixpath
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InvalidFileError, printable, reading
+from ..nwb.remote import UnreachableURLError
+from . import hdf5_walk
+from .hdf5_walk import MAX_CHUNKS, MAX_NODES, size_text
 
-#: HDF5 filters a brian2nwb file may use: deflate (gzip), shuffle, Fletcher-32 checksum, LZF.
-HDF5_FILTERS = {1: "gzip", 2: "shuffle", 3: "fletcher32", 32000: "lzf"}
 #: Zarr codecs (v2 ``id``, v3 ``name``) that decode data without running code from the file.
 ZARR_CODECS = {"blosc", "zlib", "gzip", "zstd", "lz4", "bz2", "lzma", "shuffle", "delta", "crc32", "crc32c",
                "adler32", "vlen-utf8", "vlen-bytes", "json2", "bytes", "transpose", "sharding_indexed",
                "numcodecs.zlib", "numcodecs.gzip", "numcodecs.zstd", "numcodecs.blosc", "numcodecs.lz4",
                "numcodecs.bz2", "numcodecs.shuffle", "numcodecs.delta", "numcodecs.crc32"}
-#: More groups and datasets than this is not a simulation file.
-MAX_NODES = 200_000
-#: More chunks than this in one dataset make reading it a loop over nothing.
-MAX_CHUNKS = 10_000_000
-#: gzip cannot shrink data more than ~1032 times: an HDF5 dataset declaring more is a lie.
-MAX_GZIP_RATIO = 1100
+#: Longest the child process reading an HDF5 file's metadata may take (a brian2nwb file's takes well under 1 s).
+WALK_SECONDS = 300
 #: Largest metadata document of a Zarr store read.
 MAX_METADATA_BYTES = 64 * 2**20
 
@@ -66,7 +64,7 @@ def check_container(path: str | os.PathLike) -> None:
     if path.is_dir():
         _check_zarr(path)
     else:
-        _check_hdf5(path)
+        check_hdf5(path)
 
 
 @contextmanager
@@ -74,8 +72,16 @@ def open_untrusted(path: str | os.PathLike, what: str = "read"):
     """An NWB IO object for a file from anywhere: its container checked first, and every failure of the
     reading libraries (inside the ``with`` block too) turned into an `InvalidFileError` naming ``path``."""
     from ..nwb.extension import nwb_io
+    from ..nwb.remote import is_url, remote_hdf5
 
     with reading(path, what):
+        if is_url(path):  # the same checks, on the file as the server sends it
+            check_hdf5(path)
+            with remote_hdf5(path) as file:
+                _check_versions(path, *_hdf5_versions(file))
+                with nwb_io(path, mode="r", file=file) as io:
+                    yield io
+            return
         check_file(path)
         check_extension_version(path)
         with nwb_io(path, mode="r") as io:
@@ -98,7 +104,7 @@ def check_extension_version(path: str | os.PathLike) -> None:
     """Refuse a file whose cached ndx-brian2 spec is of another version than the one this brian2nwb reads,
     naming the brian2nwb version that wrote it (files without ndx-brian2, such as other tools' NWB files,
     pass)."""
-    from ..nwb.extension import NAMESPACE, namespace_version
+    from ..nwb.extension import NAMESPACE
 
     path = Path(path)
     if path.is_dir():
@@ -109,10 +115,25 @@ def check_extension_version(path: str | os.PathLike) -> None:
         import h5py
 
         with h5py.File(str(path), "r") as file:
-            group = file.get(f"specifications/{NAMESPACE}")
-            versions = sorted(group) if isinstance(group, h5py.Group) else []
-            simulation = file.get("general/brian2")
-            writer = simulation.attrs.get("brian2nwb_version") if isinstance(simulation, h5py.Group) else None
+            versions, writer = _hdf5_versions(file)
+    _check_versions(path, versions, writer)
+
+
+def _hdf5_versions(file) -> tuple[list[str], object]:
+    """(cached ndx-brian2 versions, the brian2nwb version that wrote it) of an open ``h5py.File``."""
+    import h5py
+
+    from ..nwb.extension import NAMESPACE
+
+    group = file.get(f"specifications/{NAMESPACE}")
+    simulation = file.get("general/brian2")
+    return (sorted(group) if isinstance(group, h5py.Group) else [],
+            simulation.attrs.get("brian2nwb_version") if isinstance(simulation, h5py.Group) else None)
+
+
+def _check_versions(path, versions: list[str], writer) -> None:
+    from ..nwb.extension import NAMESPACE, namespace_version
+
     current = namespace_version()
     if versions and current not in versions:
         from ..version import __version__
@@ -137,115 +158,33 @@ def _zarr_attribute(group: Path, name: str):
 
 # -- HDF5 ---------------------------------------------------------------------------------------------------
 
-def _check_hdf5(path: Path) -> None:
-    import h5py
+def check_hdf5(source: str | os.PathLike) -> None:
+    """Walk an HDF5 file (a path or a URL) in a child process (`brian2nwb.trust.hdf5_walk`): refuse what it
+    refuses, and a file that crashes libhdf5 or that it cannot read."""
+    import subprocess
+    import sys
 
-    with reading(path, "opened"):
-        if not h5py.is_hdf5(str(path)):
-            raise InvalidFileError(f"{path} is not an HDF5 file (nor a Zarr folder): not an NWB file.")
-        with h5py.File(str(path), "r") as file:
-            _HDF5Walk(path, file).run()
-
-
-class _HDF5Walk:
-    """One pass over every link of an HDF5 file (without following soft links)."""
-
-    def __init__(self, path: Path, file):
-        self.path, self.file = path, file
-        self.nodes = 0
-        self.groups_seen: set = set()
-        self.limit = memory_limit()
-
-    def run(self) -> None:
-        self.error = None
-        self.file.visititems_links(self.guarded_visit)
-        if self.error is not None:
-            raise self.error
-
-    def guarded_visit(self, name: str, link):
-        """`visit`, with its error kept (an exception raised inside h5py's callback would be mangled)."""
-        try:
-            self.visit(name, link)
-        except InvalidFileError as error:
-            self.error = error
-            return True  # stops the walk
-        return None
-
-    def fail(self, name: str, problem: str) -> None:
-        raise InvalidFileError(f"{self.path}: '/{name}' {problem}")
-
-    def visit(self, name: str, link) -> None:
-        import h5py
-
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise InvalidFileError(f"{self.path} holds more than {MAX_NODES} groups and datasets; a brian2nwb "
-                                   "file holds a few hundred.")
-        if isinstance(link, h5py.ExternalLink):
-            self.fail(name, f"is a link to another file ('{link.filename}'); brian2nwb reads only what a file "
-                            "holds itself.")
-        if isinstance(link, h5py.SoftLink):
-            self.soft_link(name, link.path)
-            return
-        if not isinstance(link, h5py.HardLink):
-            self.fail(name, "is a user-defined HDF5 link, which brian2nwb does not follow.")
-        obj = self.file[name]
-        if isinstance(obj, h5py.Group):
-            info = h5py.h5o.get_info(obj.id)
-            key = getattr(info, "token", None) or getattr(info, "addr", None) or obj.id
-            if key in self.groups_seen:
-                self.fail(name, "is a group that also appears elsewhere in the file (a hard link): refused, since "
-                                "it can make the file a loop.")
-            self.groups_seen.add(key)
-        elif isinstance(obj, h5py.Dataset):
-            self.dataset(name, obj)
-
-    def soft_link(self, name: str, target: str) -> None:
-        import h5py
-
-        here = "/" + name
-        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(here), target))
-        if resolved == "/" or here.startswith(resolved.rstrip("/") + "/"):
-            self.fail(name, f"is a link to '{resolved}', which contains the link itself (a loop).")
-        try:
-            final = self.file.get(resolved, getlink=True)
-            exists = final is not None and resolved in self.file
-        except (KeyError, RuntimeError, OSError, ValueError):
-            final, exists = None, False
-        if not exists:
-            self.fail(name, f"is a link to '{target}', which does not exist in the file.")
-        if not isinstance(final, h5py.HardLink):
-            self.fail(name, f"is a link to '{target}', which is itself a link: brian2nwb follows one link at most.")
-
-    def dataset(self, name: str, dataset) -> None:
-        import h5py
-
-        plist = dataset.id.get_create_plist()
-        if dataset.is_virtual:
-            self.fail(name, "is a virtual dataset (its values live in other files).")
-        if plist.get_external_count() > 0:
-            self.fail(name, "keeps its values in an external file.")
-        filters = [plist.get_filter(k)[0] for k in range(plist.get_nfilters())]
-        unknown = [code for code in filters if code not in HDF5_FILTERS]
-        if unknown:
-            self.fail(name, f"uses the HDF5 filter(s) {unknown}; brian2nwb reads only "
-                            f"{', '.join(sorted(HDF5_FILTERS.values()))}.")
-        shape = dataset.shape or ()
-        count = math.prod(shape)
-        needed = count * max(dataset.dtype.itemsize, 8 if dataset.dtype.kind == "O" else 1)
-        if needed > self.limit:
-            self.fail(name, f"declares {shape} values ({_size(needed)} in memory), more than brian2nwb reads "
-                            f"({_size(self.limit)}, half of this machine's memory).")
-        stored = dataset.id.get_storage_size()
-        if count and stored == 0 and plist.get_layout() != h5py.h5d.COMPACT:
-            self.fail(name, f"declares {shape} values but stores none.")
-        if dataset.chunks is not None:
-            chunks = math.prod(math.ceil(n / max(c, 1)) for n, c in zip(shape, dataset.chunks))
-            if chunks > MAX_CHUNKS:
-                self.fail(name, f"is split into {chunks} chunks, more than {MAX_CHUNKS}.")
-            if needed > MAX_GZIP_RATIO * stored + 2**20:
-                self.fail(name, f"declares {_size(needed)} of values in {_size(stored)}: more than its "
-                                "compression can hold.")
+    command = [sys.executable, hdf5_walk.__file__, str(source), str(memory_limit())]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=WALK_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise InvalidFileError(f"{source}: reading its HDF5 metadata took more than {WALK_SECONDS} s; a brian2nwb "
+                               "file's takes well under a second.") from None
+    if result.returncode < 0:
+        raise InvalidFileError(f"{source}: the HDF5 library crashed reading its metadata (signal "
+                               f"{-result.returncode}): the file is damaged.")
+    try:
+        report = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):  # not the file's fault: the child failed to start or to import h5py
+        raise RuntimeError(f"The HDF5 check of {source} failed: {result.stderr[-2000:]}") from None
+    if "bug" in report:
+        raise RuntimeError(f"The HDF5 check of {source} failed (a bug of brian2nwb):\n{report['bug']}")
+    if "unreachable" in report:
+        raise UnreachableURLError(f"Cannot read {source}: {report['unreachable']}")
+    if "refused" in report:
+        raise InvalidFileError(printable(report["refused"]))
+    if "unreadable" in report:
+        raise InvalidFileError(f"{source}: cannot be opened: {printable(report['unreadable'])}")
 
 
 # -- Zarr ---------------------------------------------------------------------------------------------------
@@ -271,7 +210,7 @@ def _check_zarr(path: Path) -> None:
             document = Path(folder) / name
             where = f"{path}: '{document.relative_to(path)}'"
             if document.stat().st_size > MAX_METADATA_BYTES:
-                raise InvalidFileError(f"{where} is larger than {_size(MAX_METADATA_BYTES)}.")
+                raise InvalidFileError(f"{where} is larger than {size_text(MAX_METADATA_BYTES)}.")
             try:
                 metadata = json.loads(document.read_bytes())
             except (ValueError, UnicodeDecodeError) as error:
@@ -354,16 +293,8 @@ def _check_zarr_array(metadata: dict, where: str, limit: int) -> None:
         itemsize = 8
     needed = math.prod(shape) * max(itemsize, 1)
     if needed > limit:
-        raise InvalidFileError(f"{where}: declares {tuple(shape)} values ({_size(needed)} in memory), more than "
-                               f"brian2nwb reads ({_size(limit)}, half of this machine's memory).")
+        raise InvalidFileError(f"{where}: declares {tuple(shape)} values ({size_text(needed)} in memory), more than "
+                               f"brian2nwb reads ({size_text(limit)}, half of this machine's memory).")
     count = math.prod(math.ceil(n / c) for n, c in zip(shape, chunks))
     if count > MAX_CHUNKS:
         raise InvalidFileError(f"{where}: split into {count} chunks, more than {MAX_CHUNKS}.")
-
-
-def _size(count: int) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
-        if count < 1024 or unit == "TiB":
-            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
-        count /= 1024
-    return str(count)

@@ -431,6 +431,10 @@ def _check_state_tables(description, size: int | None, kind) -> None:
                 raise UnsafeModelError(f"{what}: {table} holds values of {column!r}, which is not a variable of "
                                        f"the object (its variables: {', '.join(sorted(variables)) or 'none'}); "
                                        "Brian2's internal variables are never read from a file.")
+            dtype = values.dtype if isinstance(values, StoredColumn) else np.asarray(values).dtype
+            if dtype.kind not in "biuf":
+                raise InvalidFileError(f"{what}: {table} column '{column}' holds {dtype} values; a variable holds "
+                                       "numbers or booleans.")
             expected = 1 if shared else size
             if expected is not None and len(values) != expected:
                 raise UnsafeModelError(f"{what}: {table} column '{column}' has {len(values)} rows for "

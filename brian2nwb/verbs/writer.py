@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 from brian2 import Network
@@ -15,12 +16,14 @@ from ..errors import Brian2NWBWarning
 from ..kinds.registry import BY_NAME, REGISTRY, kind_of
 from ..model.timeline import Recording
 from ..nwb.atomic import atomic_path, check_target
+from ..nwb.attributes import narrow_integer_attributes
 from ..nwb.datasets import StorageOptions
 from ..nwb.extension import nwb_io
-from ..nwb.mapping import model_to_nwb
+from ..nwb.mapping import model_to_nwb, simulation_attributes
 from ..nwb.metadata import add_run_epochs, make_nwbfile
 from ..nwb.stimulus import write_timed_arrays
 from ..progress import progress_bar
+from .card import model_card, timed_array_values
 from .network_model import describe_network, earlier_timed_arrays
 from .snapshot import recorder_of
 
@@ -114,6 +117,8 @@ def write_network(net: Network | None, path: str | os.PathLike, network_tables: 
         bar.update()
         simulation = nwbfile.lab_meta_data["brian2"]
         simulation.initial_state_source = model.attrs["initial_state_source"]
+        card_model = replace(model, attrs={**simulation_attributes(simulation), **model.attrs})
+        simulation.model_card = model_card(card_model, BY_NAME, timed_array_values(timed_arrays)).to_markdown()
         model_to_nwb(model, BY_NAME, simulation, storage, nwbfile)
         add_run_epochs(nwbfile, recording)
         bar.update()
@@ -123,6 +128,8 @@ def write_network(net: Network | None, path: str | os.PathLike, network_tables: 
         with atomic_path(target, overwrite, folder=backend == "zarr") as partial:
             with nwb_io(partial, mode="w", backend=backend) as io:
                 io.write(nwbfile)
+            if backend == "hdf5":  # what browsers' HDF5 readers (Neurosift) can show: no int64 attribute
+                narrow_integer_attributes(partial)
         bar.update()
     return target
 

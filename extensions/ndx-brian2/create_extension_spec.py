@@ -108,6 +108,13 @@ def shared_types() -> list:
                                             "(brian2nwb.snapshot), 'store' (Network.store at t=0) or 'none'.",
                            required=False),
         ],
+        datasets=[
+            NWBDatasetSpec(name="model_card", dtype="text", quantity="?",
+                           doc=("The model as a person reads it (Markdown, equations in LaTeX between $$): "
+                                "equations with units and flags, thresholds, resets, synaptic code, parameters, "
+                                "connectivity, inputs and runs. Written for readers; brian2nwb rebuilds the "
+                                "network from the typed objects and tables, never from this text.")),
+        ],
         groups=[
             NWBGroupSpec(name="objects", neurodata_type_inc="Brian2Objects", quantity="?",
                          doc="The objects of the network, one group per object named after it."),
