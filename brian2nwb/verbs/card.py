@@ -19,6 +19,7 @@ from brian2 import Network, Quantity, second
 from brian2.units.fundamentalunits import DIMENSIONLESS, get_or_create_dimension
 
 from ..brian.equations import readable_equations
+from ..brian.stored import StoredColumn
 from ..model.description import ModelDescription, ObjectDescription
 from ..model.document import Bullets, Code, Document, Equation, Heading, Paragraph, TableBlock
 from ..model.fields import Role
@@ -132,7 +133,7 @@ def _values(card: Document, title: str, table: dict, doc=None, header: str = "va
         field = doc.field(column) if doc is not None else None
         if field is not None and field.role is Role.TIME and not isinstance(values, Quantity):
             values = Quantity(np.asarray(values, dtype=float), dim=second.dim)  # seconds, shown in ms...
-        rows.append([f"`{column}`", _unit(values), _summary(values)])
+        rows.append([f"`{column}`", *_column(values)])
     if rows:
         card.add(Paragraph(title if title.endswith(".") else f"{title}:"), TableBlock([header, "unit", "value"], rows))
 
@@ -162,7 +163,7 @@ def _inputs(card: Document, model: ModelDescription, timed_arrays: dict) -> None
             shown = _quantity(value, None if dims is None else dims[k])
         elif kind == "timed_array":
             array = timed_arrays.get(str(identifiers.get("reference", identifiers["identifier"])[k]))
-            count = "" if array is None else f"{np.size(array)} values in {_unit(array)}, "
+            count = "" if array is None else f"{np.size(array)} values in {_column(array)[0]}, "
             shown = f"TimedArray: {count}dt = {_time(value)}"
         else:
             shown = kind
@@ -201,29 +202,39 @@ def _text(value) -> str:
     return str(value.item() if isinstance(value, np.generic) else value)
 
 
-def _unit(values) -> str:
-    if isinstance(values, Quantity) and values.dim is not DIMENSIONLESS:
-        return str(values.get_best_unit())
-    return "1"
-
-
-def _summary(values) -> str:
+def _column(values) -> tuple[str, str]:
+    """(unit, summary) of a column: its range and mean in its best unit, in a few passes over it and no copy
+    (columns of 10^8 synapses); a column still in the file (`StoredColumn`) is not read for this."""
+    if isinstance(values, StoredColumn):
+        return "", f"{values.size} values (read when the network is built)"
     array = np.asarray(values)
-    if array.size == 0:
-        return "(none)"
-    if array.dtype.kind not in "fiub":
-        return _text(array)
-    unit = values.get_best_unit() if isinstance(values, Quantity) and values.dim is not DIMENSIONLESS else None
-    scaled = array / float(unit) if unit is not None else array
-    finite = scaled[np.isfinite(scaled)] if scaled.dtype.kind == "f" else scaled
-    if array.dtype.kind == "b":
-        return f"{int(array.sum())} of {array.size} true"
-    if finite.size and np.all(scaled == scaled.flat[0]):
-        return f"{scaled.flat[0]:.6g}" + (f" (all {array.size})" if array.size > 1 else "")
-    if not finite.size:
-        return f"{array.size} values, none finite"
-    return (f"{finite.min():.6g} to {finite.max():.6g}, mean {finite.mean():.6g} ({array.size} values"
-            + (f", {array.size - finite.size} not finite" if finite.size < array.size else "") + ")")
+    with_unit = isinstance(values, Quantity) and values.dim is not DIMENSIONLESS
+    if array.size == 0 or array.dtype.kind not in "iuf":
+        text = "(none)" if array.size == 0 else _text(array) if array.dtype.kind != "b" else \
+            f"{int(np.count_nonzero(array))} of {array.size} true"
+        return ("1" if not with_unit else str(values.dim)), text
+    low, high = array.min(), array.max()
+    unusual = ""
+    if array.dtype.kind == "f" and not (np.isfinite(low) and np.isfinite(high)):
+        finite = array[np.isfinite(array)]  # rare: a column with inf or NaN
+        unusual = f", {array.size - finite.size} not finite"
+        if not finite.size:
+            return ("1" if not with_unit else str(values.dim)), f"{array.size} values, none finite"
+        array, low, high = finite, finite.min(), finite.max()
+    unit = _best_unit(values.dim, low, high) if with_unit else None
+    scale = float(unit) if unit is not None else 1.0
+    if low == high:
+        text = f"{low / scale:.6g}" + (f" (all {array.size}{unusual})" if array.size > 1 else "")
+    else:
+        text = (f"{low / scale:.6g} to {high / scale:.6g}, mean {array.mean(dtype=np.float64) / scale:.6g} "
+                f"({array.size} values{unusual})")
+    return ("1" if unit is None else str(unit)), text
+
+
+def _best_unit(dim, low, high):
+    """Brian2's best unit for values from ``low`` to ``high`` (Brian2's own choice looks at every value)."""
+    magnitudes = [abs(float(x)) for x in (low, high) if x != 0]
+    return Quantity(max(magnitudes, default=1.0), dim=dim).get_best_unit()
 
 
 def _quantity(value, dimensions) -> str:
