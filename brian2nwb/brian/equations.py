@@ -81,15 +81,16 @@ def readable_equations(text: str) -> list[tuple[str, str, str]]:
         else:
             lhs, lhs_mathml = _latex_name(equation.varname), _mathml_name(equation.varname)
             line = f"{equation.varname} : {unit}{flags}"
-        unit_label = html.escape(str(get_unit(equation.dim))) if equation.dim is not DIMENSIONLESS else "1"
+        unit_label = str(get_unit(equation.dim)) if equation.dim is not DIMENSIONLESS else "1"
+        unit_latex, unit_mathml = _latex_escape(unit_label), html.escape(unit_label)
         if equation.expr is None:
-            latex_text = rf"{lhs} \quad [\mathrm{{{_latex_escape(unit_label)}}}]"
-            mathml = f"<mrow>{lhs_mathml}<mspace width=\"1em\"/><mtext>[{unit_label}]</mtext></mrow>"
+            latex_text = rf"{lhs} \quad [\mathrm{{{unit_latex}}}]"
+            mathml = f"<mrow>{lhs_mathml}<mspace width=\"1em\"/><mtext>[{unit_mathml}]</mtext></mrow>"
         else:
             expression = str_to_sympy(equation.expr.code)
-            latex_text = rf"{lhs} = {sympy.latex(expression)} \quad [\mathrm{{{_latex_escape(unit_label)}}}]"
+            latex_text = rf"{lhs} = {sympy.latex(expression)} \quad [\mathrm{{{unit_latex}}}]"
             mathml = (f"<mrow>{lhs_mathml}<mo>=</mo>{sympy_mathml(expression, printer='presentation')}"
-                      f"<mspace width=\"1em\"/><mtext>[{unit_label}]</mtext></mrow>")
+                      f"<mspace width=\"1em\"/><mtext>[{unit_mathml}]</mtext></mrow>")
         rendered.append((line, latex_text, f"<math display=\"block\">{mathml}</math>"))
     return rendered
 
