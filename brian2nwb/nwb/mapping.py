@@ -210,15 +210,10 @@ def object_containers(simulation) -> list:
     return [] if simulation.objects is None else list(simulation.objects.brian2_object_models.values())
 
 
-def simulation_attributes(simulation) -> dict:
-    """The attributes of a `Brian2Simulation` container (versions, device, dt, t_end...) that it has."""
-    return {name: getattr(simulation, name) for name in _spec_attributes("Brian2Simulation")
-            if getattr(simulation, name, None) is not None}
-
-
 def model_from_nwb(simulation, kinds_by_type: dict) -> ModelDescription:
     """The plain description of the network stored in a `Brian2Simulation` container."""
-    attrs = simulation_attributes(simulation)
+    attrs = {name: getattr(simulation, name) for name in _spec_attributes("Brian2Simulation")
+             if getattr(simulation, name, None) is not None}
     objects = [object_from_nwb(container, kinds_by_type) for container in object_containers(simulation)]
     tables = {name: table_from_nwb(table, MAX_NETWORK_TABLE_ROWS) for name, table in simulation.brian2_tables.items()}
     return ModelDescription(objects=objects, tables=tables, attrs=attrs)

@@ -19,8 +19,8 @@ from ..nwb.atomic import atomic_path, check_target
 from ..nwb.attributes import narrow_integer_attributes
 from ..nwb.datasets import StorageOptions
 from ..nwb.extension import nwb_io
-from ..nwb.mapping import model_to_nwb, simulation_attributes
-from ..nwb.metadata import add_run_epochs, make_nwbfile
+from ..nwb.mapping import model_to_nwb
+from ..nwb.metadata import add_run_epochs, make_nwbfile, software_attributes
 from ..nwb.stimulus import write_timed_arrays
 from ..progress import progress_bar
 from .card import model_card, timed_array_values
@@ -117,7 +117,7 @@ def write_network(net: Network | None, path: str | os.PathLike, network_tables: 
         bar.update()
         simulation = nwbfile.lab_meta_data["brian2"]
         simulation.initial_state_source = model.attrs["initial_state_source"]
-        card_model = replace(model, attrs={**simulation_attributes(simulation), **model.attrs})
+        card_model = replace(model, attrs={**software_attributes(view), **model.attrs})
         simulation.model_card = model_card(card_model, BY_NAME, timed_array_values(timed_arrays)).to_markdown()
         model_to_nwb(model, BY_NAME, simulation, storage, nwbfile)
         add_run_epochs(nwbfile, recording)
