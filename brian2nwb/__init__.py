@@ -1,7 +1,8 @@
 """brian2nwb: Brian2 spiking-network simulations as NWB files.
 
 The public API: `snapshot` (record the runs of a network), `to_nwb` (write it), `from_nwb` (rebuild it:
-a `RebuiltNetwork`), `run_with_checkpoints`, `explore` and `sweep_table` (parameter exploration), the
+a `RebuiltNetwork`), `spikes_from_nwb` and `timed_array_from_nwb` (inputs from other NWB files; `input_source`
+says where one came from), `run_with_checkpoints`, `explore` and `sweep_table` (parameter exploration), the
 error and warning types. The package's folders are its pipeline (see the README's Layout).
 """
 
@@ -12,6 +13,8 @@ from .sweep import explore, sweep_table
 from .verbs import snapshot as _snapshot_module
 from .verbs.card import model_card_text as model_card
 from .verbs.checkpoint import run_with_checkpoints
+from .verbs.inputs import spikes_from_nwb, timed_array_from_nwb
+from .verbs.provenance import InputSource, input_source
 from .verbs.reader import from_nwb
 from .verbs.rebuilt import RebuiltNetwork
 from .verbs.snapshot import RunRecorder, snapshot
@@ -22,4 +25,4 @@ from .version import __version__
 sys.modules.setdefault(f"{__name__}.snapshot", _snapshot_module)
 
 __all__ = ["to_nwb", "snapshot", "RunRecorder", "from_nwb", "RebuiltNetwork", "run_with_checkpoints", "explore",
-           "sweep_table", "model_card", "Brian2NWBWarning", "InvalidFileError", "UnsafeModelError", "__version__"]
+           "sweep_table", "model_card", "spikes_from_nwb", "timed_array_from_nwb", "input_source", "InputSource", "Brian2NWBWarning", "InvalidFileError", "UnsafeModelError", "__version__"]

@@ -65,6 +65,7 @@ def variable_doc(column: str, unit: str, elements: str, shared: bool) -> str:
 
 #: Kinds of rows of the identifiers table, and the numpy types of constants.
 IDENTIFIER_KINDS = ("constant", "timed_array", "binomial", "function")
+INPUT_KINDS = ("spikes", "waveform")
 CONSTANT_TYPES = ("float64", "float32", "float16", "longdouble", "int64", "int32", "int16", "int8", "uint64",
                   "uint32", "uint16", "uint8", "bool", "")
 
@@ -122,6 +123,20 @@ NETWORK_TABLES = {
          "dtype": (Role.CHOICE, "The constant's numpy type.", CONSTANT_TYPES),
          "reference": (Role.TEXT, "The TimedArray's series, the BinomialFunction's row, or the function's "
                                  "name.")}),
+    "input_sources": TableDoc(
+        "Inputs made from other NWB files (brian2nwb.spikes_from_nwb, timed_array_from_nwb): where each came from. "
+        "The inputs themselves are in this file (the SpikeGeneratorGroup's spikes, the TimedArray's values).",
+        {"object": (Role.NAME, "The SpikeGeneratorGroup, or the TimedArray (by its name in this file)."),
+         "kind": (Role.CHOICE, "'spikes' (a SpikeGeneratorGroup's trains) or 'waveform' (a TimedArray's values).",
+                  INPUT_KINDS),
+         "source": (Role.TEXT, "The source file's path or URL, as given when it was read."),
+         "identifier": (Role.TEXT, "The source file's NWB identifier."),
+         "path": (Role.TEXT, "The object read, by its path in the source file."),
+         "selection": (Role.TEXT, "What was selected and how, as JSON: unit ids in the order of the generator's "
+                                  "neurons, column filters, windows or intervals and where they start, offset, dt, "
+                                  "the collision or resampling method, the unit."),
+         "checksum": (Role.TEXT, "sha256 of the arrays handed to Brian2 (spikes: neuron indices as int32, then times in "
+                                 "seconds as float64; waveforms: values in SI base units as float64).")}),
     "sweep_point": TableDoc(
         "The point of a parameter sweep (brian2nwb.explore) this simulation is: one row per parameter.",
         {"sweep": (Role.TEXT, "Name of the sweep (its output folder)."), "point": (Role.TEXT, "Id of the point (also the session_id)."),

@@ -33,12 +33,22 @@ def nwb_class(name: str) -> type:
     return TYPE_MAP.get_dt_container_cls(name, NAMESPACE)
 
 
-def nwb_io(path: str | os.PathLike, mode: str, backend: str | None = None, file=None):
+def nwb_io(path: str | os.PathLike, mode: str, backend: str | None = None, file=None,
+           cached_namespaces: bool = False):
     """An NWB IO object (HDF5, or Zarr for folders) that knows the ndx-brian2 types.
 
     ``backend`` None: Zarr if ``path`` is a folder (a Zarr store), else HDF5. ``file``: an open ``h5py.File``
-    to read (a remote file, `brian2nwb.nwb.remote`), instead of opening ``path``.
+    to read (a remote file, `brian2nwb.nwb.remote`), instead of opening ``path``. ``cached_namespaces``: read
+    any NWB file with the extensions cached in it (pynwb's types plus the file's), for reading only.
     """
+    if cached_namespaces:
+        if file is not None:
+            return NWBHDF5IO(file=file, mode="r", load_namespaces=True)
+        if Path(path).is_dir():
+            from hdmf_zarr.nwb import NWBZarrIO
+
+            return NWBZarrIO(str(path), mode="r", load_namespaces=True)
+        return NWBHDF5IO(str(path), mode="r", load_namespaces=True)
     if file is not None:
         return NWBHDF5IO(file=file, mode=mode, manager=BuildManager(TYPE_MAP))
     if backend is None:

@@ -68,9 +68,13 @@ def check_container(path: str | os.PathLike) -> None:
 
 
 @contextmanager
-def open_untrusted(path: str | os.PathLike, what: str = "read"):
+def open_untrusted(path: str | os.PathLike, what: str = "read", *, foreign: bool = False):
     """An NWB IO object for a file from anywhere: its container checked first, and every failure of the
-    reading libraries (inside the ``with`` block too) turned into an `InvalidFileError` naming ``path``."""
+    reading libraries (inside the ``with`` block too) turned into an `InvalidFileError` naming ``path``.
+
+    ``foreign``: any NWB file (an input source): its ndx-brian2 version is not checked, and the extension
+    specs cached in it are loaded (data, not code: hdmf builds the classes from them).
+    """
     from ..nwb.extension import nwb_io
     from ..nwb.remote import is_url, remote_hdf5
 
@@ -78,13 +82,15 @@ def open_untrusted(path: str | os.PathLike, what: str = "read"):
         if is_url(path):  # the same checks, on the file as the server sends it
             check_hdf5(path)
             with remote_hdf5(path) as file:
-                _check_versions(path, *_hdf5_versions(file))
-                with nwb_io(path, mode="r", file=file) as io:
+                if not foreign:
+                    _check_versions(path, *_hdf5_versions(file))
+                with nwb_io(path, mode="r", file=file, cached_namespaces=foreign) as io:
                     yield io
             return
         check_file(path)
-        check_extension_version(path)
-        with nwb_io(path, mode="r") as io:
+        if not foreign:
+            check_extension_version(path)
+        with nwb_io(path, mode="r", cached_namespaces=foreign) as io:
             yield io
 
 

@@ -20,6 +20,7 @@ from ..nwb.mapping import ModelDescription, dimensions, model_from_nwb
 from ..progress import progress_bar
 from ..trust.container import open_untrusted
 from ..trust.model import check_model
+from .provenance import sources_from_table
 from .rebuilt import RebuiltNetwork, recorded_runs
 
 
@@ -141,6 +142,7 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
                                                     if name not in members},
                          name=model.attrs.get("network", "network"), end_random_state=end_random_state,
                          runs_done=0 if state == "initial" else len(runs), clocks=context.clocks)
+    net.input_sources = sources_from_table(model.tables.get("input_sources"))
     slots = model.tables.get("slots", {}).get("slot", [])
     if len(slots):
         net.schedule = [str(slot) for slot in slots]

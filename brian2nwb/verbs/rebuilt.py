@@ -48,6 +48,8 @@ class RebuiltNetwork(Network):
     recorded_steps : list of brian2nwb.model.timeline.Step
     next_step : int
         The first step ``run_recorded`` will play.
+    input_sources : dict of str to brian2nwb.InputSource
+        Where inputs made from other NWB files came from, by object name (written again by `to_nwb`).
     """
 
     def __init__(self, *objects, recorded_runs: list[RecordedRun], recorded_steps: list[Step],
@@ -58,6 +60,7 @@ class RebuiltNetwork(Network):
         self.runs_done = runs_done
         self._end_random_state = end_random_state
         self.recorded_runs = recorded_runs
+        self.input_sources: dict = {}
         self.recorded_steps = recorded_steps
         self.next_step = next_step
         self._group_namespaces = group_namespaces

@@ -25,6 +25,7 @@ from ..nwb.stimulus import write_timed_arrays
 from ..progress import progress_bar
 from .card import model_card, timed_array_values
 from .network_model import describe_network, earlier_timed_arrays
+from .provenance import sources_table
 from .snapshot import recorder_of
 
 
@@ -108,6 +109,9 @@ def write_network(net: Network | None, path: str | os.PathLike, network_tables: 
         model, model_left_out = describe_network(view, recorder, net if net is not None else magic_network,
                                                {id(array): name for name, array in timed_arrays.items()})
         model.tables.update(network_tables)
+        inputs = sources_table(view.objects, timed_arrays, getattr(net, "input_sources", None))
+        if inputs is not None:
+            model.tables["input_sources"] = inputs
         recording = Recording(model.tables)
         bar.update()
         left_out = write_results(view, nwbfile, storage, recording)
