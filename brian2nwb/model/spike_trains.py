@@ -65,7 +65,7 @@ def fit_to_dt(indices: np.ndarray, times: np.ndarray, dt: float, collisions: str
         first = int(np.argmax(repeated))
         raise SpikeCollisionError(
             f"{int(repeated.sum())} spikes fall into a time step in which their neuron already spikes (first: neuron "
-            f"{int(indices[first])}, {times[first - 1]!r} s and {times[first]!r} s with dt = {dt!r} s), and Brian2 "
+            f"{int(indices[first])}, {float(times[first - 1])!r} s and {float(times[first])!r} s with dt = {float(dt)!r} s), and Brian2 "
             "allows one spike per neuron and step. Pass collisions='merge' (keep one per step) or 'shift' (move "
             "the others to the next free step), or a smaller dt.")
     if collisions == "merge":
