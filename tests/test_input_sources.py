@@ -223,6 +223,26 @@ def test_neo_analog_signal_in_millivolts(tmp_path):
     np.testing.assert_allclose(np.asarray(both.values)[1::2][:-1], (raw[:-1] + raw[1:]) / 2 * 1e-3, rtol=1e-12, atol=1e-15)
 
 
+def test_events_table_one_train_or_one_per_value(tmp_path):
+    from pynwb.event import EventsTable
+
+    nwbfile = mock_NWBFile()
+    licks = EventsTable(name="licks", description="licks at two spouts")
+    licks.add_column("side", "which spout")
+    for time, side in [(0.5, "L"), (0.7, "R"), (1.25, "L"), (2.0, "R")]:
+        licks.add_row(timestamp=time, side=side)
+    nwbfile.add_events_table(licks)
+    with pynwb.NWBHDF5IO(str(tmp_path / "events.nwb"), "w") as io:
+        io.write(nwbfile)
+    one = spikes_from_nwb(tmp_path / "events.nwb", table="licks")
+    assert one.N == 1 and played(one)[0].tolist() == [0.5, 0.7, 1.25, 2.0]
+    by_side = spikes_from_nwb(tmp_path / "events.nwb", table="/events/licks", neuron_column="side")
+    assert input_source(by_side).selection["ids"] == ["L", "R"] and played(by_side)[1].tolist() == [0.7, 2.0]
+    right = spikes_from_nwb(tmp_path / "events.nwb", table="licks", neuron_column="side", ids=["R"],
+                            where={"timestamp": lambda t: t > 1})
+    assert right.N == 1 and played(right)[0].tolist() == [2.0]
+
+
 def test_an_unknown_unit_needs_the_users_word(tmp_path):
     nwbfile = mock_NWBFile()
     mock_TimeSeries(name="odd", data=np.arange(5.0), unit="furlongs", rate=10_000.0,

@@ -62,6 +62,9 @@ def test_a_network_driven_by_another_writers_file_resimulates_exactly(tmp_path, 
     if current is not None:
         assert written["I_input"]["kind"] == "waveform"
         assert written["I_input"]["path"] == "/stimulus/presentation/step"
+    with h5py.File(out, "r") as file:  # the model card names the source
+        card = file["general/brian2/model_card"][()].decode()
+    assert "## Inputs from other NWB files" in card and f"| {source} |" in card
     source.unlink()  # the file alone rebuilds the inputs
     assert_identical(resimulate(out, "numpy"), recorded)
 
@@ -82,6 +85,11 @@ def test_a_brian2nwb_file_by_url_drives_another_network(tmp_path):
         np.testing.assert_array_equal(np.sort(np.asarray(inputs._spike_time[:])[np.asarray(inputs._neuron_index[:]) == neuron]),
                                       np.sort(np.asarray(spikes.t_[:])[np.asarray(spikes.i[:]) == neuron]))
     assert input_source(inputs).source == url and len(input_source(inputs).selection["ids"]) == 8
+    with serving(upstream.parent) as server:  # the generator's own trains: an EventsTable in /events
+        replayed = spikes_from_nwb(server.url("upstream.nwb"), table="recorded_units")
+    upstream_generator = first["recorded_units"]
+    np.testing.assert_array_equal(replayed._spike_time[:], upstream_generator._spike_time[:])
+    np.testing.assert_array_equal(replayed._neuron_index[:], upstream_generator._neuron_index[:])
     prefs.codegen.target = "cython"
     second_net = driven_network(inputs)
     brian2nwb.snapshot(second_net, seed=3)
@@ -107,3 +115,14 @@ def test_input_sources_are_checked_by_their_declared_roles(tmp_path):
         file["general/brian2/input_sources/kind"][0] = "exploit"
     with pytest.raises(brian2nwb.InvalidFileError, match="input_sources.*kind"):
         brian2nwb.from_nwb(out)
+
+
+def test_a_zarr_store_is_a_source_too(tmp_path):
+    source = pynwb_mock_file(tmp_path / "source.nwb")
+    net = driven_network(spikes_from_nwb(source, collisions="shift", name="recorded_units"))
+    net.run(2 * second)
+    store = brian2nwb.to_nwb(net, tmp_path / "upstream.nwb.zarr", backend="zarr", subject=SUBJECT)
+    inputs = spikes_from_nwb(store, where={"monitor": "spikes"})
+    spikes = net["spikes"]
+    assert len(inputs._spike_time[:]) == spikes.num_spikes > 0
+    np.testing.assert_array_equal(np.sort(np.asarray(inputs._spike_time[:])), np.sort(np.asarray(spikes.t_[:])))

@@ -157,9 +157,23 @@ def read_events(table, path: str, wanted_ids, where, neuron_column: str | None, 
             raise ValueError(f"{source}: {path}: ids select values of a neuron column; pass neuron_column=.")
         return SpikeSelection(path, [0], [stamps[mask]])
     neurons = column_values(table, neuron_column, source, path)
-    present = list(dict.fromkeys(np.sort(neurons[mask]).tolist())) if wanted_ids is None else list(wanted_ids)
+    present = list(wanted_ids) if wanted_ids is not None else all_neurons(table, neurons[mask], source, path)
     trains = [stamps[mask & (neurons == value)] for value in present]
     return SpikeSelection(path, present, trains)
+
+
+def all_neurons(table, neurons: np.ndarray, source: str, path: str) -> list:
+    """Every neuron of an events table: 0 to ``num_neurons - 1`` where the table says how many there are
+    (brian2nwb's generator and event-monitor tables: silent neurons keep their index), else the values
+    that occur, in order."""
+    count = getattr(table, "num_neurons", None)
+    if count is None or neurons.dtype.kind not in "iu":
+        return list(dict.fromkeys(np.sort(neurons).tolist()))
+    count = int(check.finite_number(count, source, f"{path} num_neurons", positive=False))
+    if count < 0 or (len(neurons) and (neurons.min() < 0 or neurons.max() >= count)):
+        raise check.bad_file(source, f"{path}/neuron", f"holds neurons outside its {count} neurons.")
+    check.affordable(count, 1, source, f"{path} num_neurons", "the table declares more neurons than fit in memory.")
+    return list(range(count))
 
 
 def read_intervals(table, path: str, where, source: str) -> tuple[list, np.ndarray, np.ndarray]:

@@ -63,6 +63,7 @@ def model_card(model: ModelDescription, kinds: dict, timed_arrays: dict | None =
         if kind is not None:
             _object(card, description, kind)
     _inputs(card, model, timed_arrays or {})
+    _sources(card, model)
     _steps(card, model)
     return card
 
@@ -170,6 +171,16 @@ def _inputs(card: Document, model: ModelDescription, timed_arrays: dict) -> None
         rows.append([f"`{identifier}`", str(identifiers["scope"][k]), str(identifiers["run"][k]), shown])
     card.add(Heading(1, "External constants and inputs"),
              Paragraph(NETWORK_TABLES["identifiers"].doc), TableBlock(["identifier", "scope", "run", "value"], rows))
+
+
+def _sources(card: Document, model: ModelDescription) -> None:
+    table = model.tables.get("input_sources", {})
+    if not len(table.get("object", [])):
+        return
+    rows = [[f"`{table['object'][k]}`", str(table["kind"][k]), str(table["source"][k]), str(table["identifier"][k]),
+             str(table["path"][k])] for k in range(len(table["object"]))]
+    card.add(Heading(1, "Inputs from other NWB files"), Paragraph(NETWORK_TABLES["input_sources"].doc),
+             TableBlock(["object", "kind", "source", "identifier", "path"], rows))
 
 
 def _steps(card: Document, model: ModelDescription) -> None:

@@ -122,8 +122,10 @@ def shared_types() -> list:
                          doc=("Tables about the whole network: 'clocks' (name, dt), 'schedule' (when, order, "
                               "clock, active and member flags of every object and its parts), 'identifiers' "
                               "(external constants and TimedArrays the code used, per scope and run), 'runs' (start, "
-                              "duration and seed of each run), 'steps' (what happened, in order) and "
-                              "'random_states'/'random_blocks' (the random state at the start of each run)."))
+                              "duration and seed of each run), 'steps' (what happened, in order), "
+                              "'random_states'/'random_blocks' (the random state at the start of each run), "
+                              "'sweep_point' (the parameters of a sweep's point) and 'input_sources' (where inputs "
+                              "read from other NWB files came from: source, identifier, path, selection, checksum)."))
         ],
     )
 
