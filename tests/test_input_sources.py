@@ -270,6 +270,11 @@ def test_arguments_are_checked(tmp_path):
         timed_array_from_nwb(path, "step", window=(0.1 * second, 0.6 * second))
     with pytest.raises(ValueError, match="collisions"):
         spikes_from_nwb(path, collisions="ignore")
+    with pytest.raises(ValueError, match="must end after it starts"):
+        spikes_from_nwb(path, window=(2 * second, 1 * second))
+    with pytest.warns(brian2nwb.Brian2NWBWarning, match="no spike in the selected time"):
+        silent = spikes_from_nwb(path, window=(1000 * second, 1001 * second))
+    assert silent.N == 6 and len(silent._spike_time[:]) == 0
 
 
 # -- hostile sources: one bad field each -------------------------------------------------------------------

@@ -17,6 +17,7 @@ from test_input_sources import neo_file, neuroconv_file, pynwb_mock_file
 
 import brian2nwb
 from brian2nwb import input_source, spikes_from_nwb, timed_array_from_nwb
+from brian2nwb.tools.summary import format_summary, summarize
 
 WRITERS = {"pynwb-mock": (pynwb_mock_file, "step"), "neo": (neo_file, None), "neuroconv": (neuroconv_file, None)}
 
@@ -97,6 +98,10 @@ def test_a_brian2nwb_file_by_url_drives_another_network(tmp_path):
     recorded = dump(second_net)
     out = brian2nwb.to_nwb(second_net, tmp_path / "downstream.nwb", subject=SUBJECT)
     assert rows(out)[0]["source"] == url
+    summary = summarize(out)
+    assert summary["input_sources"] == [{"object": "upstream", "kind": "spikes", "source": url,
+                                         "identifier": rows(out)[0]["identifier"], "path": "/units"}]
+    assert f"upstream (spikes): /units of {url}" in format_summary(summary)
     rebuilt = brian2nwb.from_nwb(out)
     assert rebuilt.input_sources["upstream"].checksum == input_source(inputs).checksum
     again = brian2nwb.to_nwb(rebuilt, tmp_path / "rewritten.nwb", subject=SUBJECT)  # a re-run's file keeps them

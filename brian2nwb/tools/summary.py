@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from ..errors import printable
 from ..kinds.registry import BY_NWB_TYPE
 from ..nwb.mapping import object_containers
 from ..trust.container import open_untrusted
@@ -30,6 +31,10 @@ def summarize(path: str | os.PathLike) -> dict:
             for name, obj in sorted((obj.name, obj) for obj in object_containers(simulation)):
                 _add_object(summary, name, obj)
             summary["runs"] = _rows(simulation.brian2_tables.get("runs"))
+            sources = _text_rows(simulation.brian2_tables.get("input_sources"), ("object", "kind", "source",
+                                                                                 "identifier", "path"))
+            if sources:
+                summary["input_sources"] = sources
         units = nwbfile.units
         if units is not None:
             summary["recordings"]["units"] = len(units)
@@ -74,6 +79,18 @@ def _rows(table) -> int:
     return int(table.vector_datas[str(table.colnames[0])].data.shape[0])
 
 
+def _text_rows(table, columns: tuple, limit: int = 100) -> list[dict]:
+    """The first ``limit`` rows of a `Brian2Table`'s text ``columns`` (printable, at most 200 characters each)."""
+    if table is None or not set(columns) <= set(table.colnames):
+        return []
+    values = {}
+    for column in columns:
+        data = table.vector_datas[column].data
+        values[column] = [printable(v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v))[:200]
+                          for v in data[:min(limit, len(data))]]
+    return [dict(zip(columns, row)) for row in zip(*values.values())]
+
+
 def format_summary(summary: dict) -> str:
     """The summary as lines for a terminal."""
     lines = [summary["file"], f"  {summary['session_description']}"]
@@ -91,6 +108,10 @@ def format_summary(summary: dict) -> str:
         if summary[key]:
             lines.append(f"  {key}:")
             lines.extend(f"    {line(item)}" for item in summary[key])
+    if summary.get("input_sources"):
+        lines.append("  inputs read from other NWB files:")
+        lines.extend(f"    {row['object']} ({row['kind']}): {row['path']} of {row['source']} (identifier "
+                     f"{row['identifier']})" for row in summary["input_sources"])
     recordings = summary["recordings"]
     lines.append(f"  recorded: {recordings['spikes']} spikes in {recordings['units']} units")
     for name, series in recordings["series"].items():

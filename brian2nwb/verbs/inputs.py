@@ -17,13 +17,14 @@ other, or one per ``period``: see `spikes_from_nwb`).
 from __future__ import annotations
 
 import os
+import warnings
 
 import numpy as np
 from brian2 import SpikeGeneratorGroup, TimedArray, defaultclock, second
 from brian2.units.fundamentalunits import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions
 
 from ..brian.build import quantity
-from ..errors import InvalidFileError, printable
+from ..errors import Brian2NWBWarning, InvalidFileError, printable
 from ..model.quantities import dimensions_of
 from ..model.resample import positions, resample, sample_rows
 from ..model.spike_trains import fit_to_dt
@@ -139,6 +140,8 @@ def spikes_from_nwb(
             interval_info = {"intervals": interval_path, "interval_ids": interval_ids}
         elif window is not None:
             windows = [(seconds(window[0], "window start"), seconds(window[1], "window end"))]
+            if windows[0][1] <= windows[0][0]:
+                raise ValueError("The window must end after it starts.")
         else:
             windows = None
         identifier = str(nwbfile.identifier)
@@ -146,6 +149,9 @@ def spikes_from_nwb(
         raise LookupError(f"{label}: no unit of {path} matches the selection.")
     indices, times, starts, duration = place(selection.trains, windows, intervals_as, start_offset, step)
     fitted = fit_to_dt(indices, times, step, collisions)
+    if not len(fitted.times):
+        warnings.warn(f"{label}: the {len(selection.ids)} selected units of {path} have no spike in the selected "
+                      "time: the generator is silent.", Brian2NWBWarning, stacklevel=2)
     group = SpikeGeneratorGroup(len(selection.ids), fitted.indices, fitted.times * second,
                                 dt=dt, name=name or "spikegeneratorgroup*")
     record = InputSource("spikes", source_text(source), identifier, path, {
