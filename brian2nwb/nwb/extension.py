@@ -41,16 +41,12 @@ def nwb_io(path: str | os.PathLike, mode: str, backend: str | None = None, file=
     to read (a remote file, `brian2nwb.nwb.remote`), instead of opening ``path``. ``cached_namespaces``: read
     any NWB file with the extensions cached in it (pynwb's types plus the file's), for reading only.
     """
-    if cached_namespaces:
-        if file is not None:
-            return NWBHDF5IO(file=file, mode="r", load_namespaces=True)
-        if Path(path).is_dir():
-            from hdmf_zarr.nwb import NWBZarrIO
-
-            return NWBZarrIO(str(path), mode="r", load_namespaces=True)
-        return NWBHDF5IO(str(path), mode="r", load_namespaces=True)
+    # brian2nwb's types; or, for any NWB file read, pynwb's plus those the file caches
+    types = {"load_namespaces": True} if cached_namespaces else {"manager": BuildManager(TYPE_MAP)}
+    if cached_namespaces and mode != "r":
+        raise ValueError("Files are read with the extensions they cache, never written so.")
     if file is not None:
-        return NWBHDF5IO(file=file, mode=mode, manager=BuildManager(TYPE_MAP))
+        return NWBHDF5IO(file=file, mode=mode, **types)
     if backend is None:
         backend = "zarr" if Path(path).is_dir() else "hdf5"
     if backend == "zarr":
@@ -62,8 +58,8 @@ def nwb_io(path: str | os.PathLike, mode: str, backend: str | None = None, file=
         io_class = NWBZarrIO
         if mode == "r" and hasattr(hdmf_zarr, "NWBZarrV2IO") and hdmf_zarr.is_zarr_v2_file(str(path)):
             io_class = hdmf_zarr.NWBZarrV2IO  # a store written with zarr 2 (hdmf-zarr < 0.14), read by zarr 3
-        return io_class(str(path), mode=mode, manager=BuildManager(TYPE_MAP))
-    return NWBHDF5IO(str(path), mode=mode, manager=BuildManager(TYPE_MAP))
+        return io_class(str(path), mode=mode, **types)
+    return NWBHDF5IO(str(path), mode=mode, **types)
 
 
 # The types the shared machinery uses; each kind looks up its own types with `nwb_class`.
