@@ -243,6 +243,32 @@ def test_events_table_one_train_or_one_per_value(tmp_path):
     assert right.N == 1 and played(right)[0].tolist() == [2.0]
 
 
+def test_channel_conversion_and_linked_irregular_timestamps(tmp_path):
+    from pynwb.testing.mock.ecephys import mock_ElectricalSeries
+
+    nwbfile = mock_NWBFile()
+    raw = np.arange(40, dtype=np.int16).reshape(10, 4) - 20
+    mock_ElectricalSeries(name="raw", data=raw, rate=1000.0, conversion=2e-6, offset=1e-3,
+                          channel_conversion=[1.0, 2.0, 0.5, 1.0], nwbfile=nwbfile)
+    first = mock_TimeSeries(name="first", data=np.arange(5.0), timestamps=[0.0, 0.001, 0.003, 0.004, 0.006],
+                            unit="mV", nwbfile=nwbfile)
+    mock_TimeSeries(name="linked", data=np.arange(5.0) * 2, timestamps=first, unit="mV", nwbfile=nwbfile)
+    with pynwb.NWBHDF5IO(str(tmp_path / "ephys.nwb"), "w") as io:
+        io.write(nwbfile)
+    columns = timed_array_from_nwb(tmp_path / "ephys.nwb", "raw", dt=1 * ms, columns=[1, 2])
+    # (raw * conversion * channel_conversion + offset) volts, by hand for the first row: -19 and -18
+    np.testing.assert_allclose(np.asarray(columns.values)[0], [-19 * 2e-6 * 2.0 + 1e-3, -18 * 2e-6 * 0.5 + 1e-3],
+                               rtol=1e-14)
+    assert np.asarray(columns.values).shape == (10, 2) and columns.dim == volt.dim
+    # samples 0, 2, 4, 6, 8 mV at 0, 1, 3, 4, 6 ms (timestamps linked to another series), onto 1 ms steps
+    held = timed_array_from_nwb(tmp_path / "ephys.nwb", "linked", dt=1 * ms)
+    np.testing.assert_allclose(np.asarray(held.values), np.array([0, 2, 2, 4, 6, 6, 8]) * 1e-3, rtol=1e-14)
+    line = timed_array_from_nwb(tmp_path / "ephys.nwb", "linked", dt=1 * ms, method="linear")
+    np.testing.assert_allclose(np.asarray(line.values), np.array([0, 2, 3, 4, 6, 7, 8]) * 1e-3, rtol=1e-14)
+    part = timed_array_from_nwb(tmp_path / "ephys.nwb", "linked", dt=1 * ms, window=(2 * ms, 5 * ms))
+    np.testing.assert_allclose(np.asarray(part.values), np.array([2, 4, 6]) * 1e-3, rtol=1e-14)
+
+
 def test_an_unknown_unit_needs_the_users_word(tmp_path):
     nwbfile = mock_NWBFile()
     mock_TimeSeries(name="odd", data=np.arange(5.0), unit="furlongs", rate=10_000.0,
