@@ -15,7 +15,7 @@ import numpy as np
 
 #: The name of each network method `hook_network_methods` may wrap, in Brian2.
 _NETWORK_METHODS = {"before_run": "before_run", "after_run": "after_run", "store": "store",
-                    "full_state": "_full_state", "restore": "restore"}
+                    "full_state": "_full_state", "restore": "restore", "run": "run"}
 
 
 def refractory_of(group):
@@ -88,9 +88,18 @@ def network_id_of(obj):
 
 def hook_network_methods(net, wrappers: dict[str, Callable]) -> None:
     """Replace methods of this one network object (not its class) by ``wrappers[name](original)``; names
-    are ``before_run``, ``after_run``, ``store``, ``full_state`` (what ``store()`` calls to take the state)
-    and ``restore``."""
+    are ``before_run``, ``after_run``, ``store``, ``full_state`` (what ``store()`` calls to take the state),
+    ``restore`` and ``run``."""
     for name, wrap in wrappers.items():
         attribute = _NETWORK_METHODS[name]
         original = getattr(net, attribute)
         setattr(net, attribute, functools.wraps(original)(wrap(original)))
+
+
+def forget_recorded(monitor) -> None:
+    """Empty a runtime monitor (SpikeMonitor, EventMonitor, StateMonitor, PopulationRateMonitor) so that it
+    records the next samples from its start, as if it had recorded nothing yet: Brian2's ``resize(0)``
+    leaves the count ``N`` its templates append after, which is set too. A SpikeMonitor's per-neuron
+    ``count`` keeps counting."""
+    monitor.resize(0)
+    monitor.variables["N"].set_value(0)

@@ -72,6 +72,9 @@ class RunRecorder:
         self._magic_ran = isinstance(network, MagicNetwork) and network_time(network) > 0
         self._pending_store = None
         self._running = False
+        #: The coming before_run/after_run are those of a further piece of the current run (a run made in
+        #: pieces, `brian2nwb.brian.pieces`): one recorded run.
+        self.continuing = False
         self._start_recording()
 
     def _start_recording(self) -> None:
@@ -123,6 +126,9 @@ class RunRecorder:
 
     def before_run(self) -> None:
         """After Brian2 prepared the run (the objects' ``before_run`` draw no random numbers)."""
+        if self.continuing:  # a further piece of the run being recorded: nothing changed, nothing seeded
+            self._running = True
+            return
         self._follow()
         net = self.network
         self.sync()

@@ -1,0 +1,49 @@
+"""A run of the runtime device made as consecutive runs of at most ``every`` of simulated time.
+
+What streaming recordings build on (issue 22): between two pieces, brian2nwb can write
+what the monitors recorded and empty them. Measured here (``tests/test_run_pieces.py``),
+on numpy and Cython with Brian2 2.9 and 2.11: ``run(T)`` and the same network run as
+pieces give bit-identical results - the clocks advance by whole steps, the random
+stream, synaptic queues and spike generators carry over - and a monitor emptied with
+`brian2nwb.brian.internals.forget_recorded` between pieces records the next piece as it
+would have: the pieces concatenated equal the whole.
+
+A piece ends on a whole step of every clock of the network (``every`` rounded down
+to a common multiple of the clocks' steps, at least one). A ``stop()`` inside a piece
+ends the run there, as it would have ended the whole run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .network import network_time
+
+
+def piece_ends(start: float, duration: float, every: float, steps: list[float]) -> list[float]:
+    """The end times of the pieces of a run from ``start`` lasting ``duration`` (seconds): every ``every``
+    (rounded down to whole steps of the largest clock step, at least one step), the last at the run's end."""
+    step = max(steps)
+    length = max(int(np.floor(every / step + 1e-9)), 1) * step
+    count = int(np.ceil(duration / length - 1e-9))
+    ends = [start + k * length for k in range(1, count)]
+    return ends + [start + duration]
+
+
+def run_in_pieces(net, run: Callable, duration: float, every: float, between: Callable, **arguments) -> None:
+    """``run(duration, **arguments)`` made as pieces ending at `piece_ends`; ``between(net)`` after every piece
+    but the last (the last piece's data stay for the caller). ``run`` is Brian2's own ``Network.run`` of
+    ``net``; ``arguments`` its keyword arguments (``level`` already counting the caller's frames)."""
+    from brian2 import second
+
+    start = network_time(net)
+    steps = sorted({float(obj.clock.dt / second) for obj in net.sorted_objects}) or [1.0]
+    ends = piece_ends(start, duration, every, steps)
+    for k, end in enumerate(ends):
+        run((end - network_time(net)) * second, **arguments)
+        stopped = network_time(net) < end - 0.5 * steps[0]
+        if stopped or k == len(ends) - 1:
+            return
+        between(net)

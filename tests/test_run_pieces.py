@@ -1,0 +1,93 @@
+"""Runs made in pieces (the base of streaming recordings, issue 22): bit-identical to the whole run on numpy and
+Cython, monitors emptied between pieces record the rest exactly, the recorder sees one run, and the file
+written from it re-simulates as the whole run's does."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from brian2 import (Hz, Network, NeuronGroup, PoissonGroup, SpikeMonitor, StateMonitor, Synapses, ms,
+                    network_operation, prefs, second, seed)
+from helpers import SUBJECT
+
+import brian2nwb
+from brian2nwb.brian.internals import forget_recorded
+from brian2nwb.brian.pieces import piece_ends
+from brian2nwb.verbs.stream import split_runs
+
+tau = 10 * ms  # found in this module's namespace by Brian2, through the pieces' extra frames
+
+
+def noisy_network():
+    seed(1)  # the same connectivity and delays each time
+    inputs = PoissonGroup(40, 50 * Hz, name="inputs")
+    neurons = NeuronGroup(20, "dv/dt = (-v + 0.3 * xi * sqrt(ms)) / tau : 1", threshold="v > 0.5", reset="v = 0",
+                          method="euler", name="neurons")
+    synapses = Synapses(inputs, neurons, "w : 1", on_pre="v += w", delay=2 * ms, name="synapses")
+    synapses.connect(p=0.3)
+    synapses.w = 0.12
+    recurrent = Synapses(neurons, neurons, on_pre="v -= 0.05", name="recurrent")
+    recurrent.connect(p=0.2)
+    recurrent.delay = "rand() * 3 * ms"
+    return Network(inputs, neurons, synapses, recurrent, SpikeMonitor(neurons, name="spikes"),
+                   StateMonitor(neurons, "v", record=[0, 5], name="trace"))
+
+
+def recorded(net) -> dict:
+    return {"i": np.array(net["spikes"].i[:]), "t": np.array(net["spikes"].t_[:]), "v": np.array(net["trace"].v[:]),
+            "trace_t": np.array(net["trace"].t_[:])}
+
+
+def test_piece_ends_fall_on_whole_steps():
+    assert piece_ends(0.0, 1.0, 0.3, [1e-4]) == pytest.approx([0.3, 0.6, 0.9, 1.0])
+    assert piece_ends(0.5, 0.2, 1.0, [1e-4]) == [0.7]
+    assert piece_ends(0.0, 1e-3, 1e-5, [1e-4, 5e-4]) == pytest.approx([5e-4, 1e-3])  # at least one step of each clock
+
+
+@pytest.mark.parametrize("target", ["numpy", "cython"])
+def test_a_run_in_pieces_equals_the_whole_run(tmp_path, target):
+    prefs.codegen.target = target
+    whole = noisy_network()
+    brian2nwb.snapshot(whole, seed=5)
+    whole.run(300 * ms)
+    expected = recorded(whole)
+    written_whole = brian2nwb.to_nwb(whole, tmp_path / "whole.nwb", subject=SUBJECT)
+
+    pieces, kept = noisy_network(), []
+
+    def between(net):  # what streaming will write: each piece's data, then the monitors emptied
+        kept.append(recorded(net))
+        forget_recorded(net["spikes"])
+        forget_recorded(net["trace"])
+
+    recorder = brian2nwb.snapshot(pieces, seed=5)
+    split_runs(pieces, 70 * ms, between)
+    pieces.run(300 * ms)
+    kept.append(recorded(pieces))
+    assert len(kept) == 5  # 70, 140, 210, 280, 300 ms
+    for key, values in expected.items():
+        np.testing.assert_array_equal(np.concatenate([piece[key] for piece in kept], axis=-1), values, err_msg=key)
+    assert len(expected["i"]) > 20
+    assert [(run.start, run.duration, run.seed) for run in recorder.runs] == [(0.0, pytest.approx(0.3), 5)]
+    # the model and the runs recorded are those of the whole run: the two files rebuild the same network
+    written = brian2nwb.to_nwb(pieces, tmp_path / "pieces.nwb", subject=SUBJECT)
+    for path in (written_whole, written):
+        rebuilt = brian2nwb.from_nwb(path)
+        rebuilt.run_recorded()
+        np.testing.assert_array_equal(rebuilt["spikes"].t_[:], expected["t"])
+
+
+def test_stop_inside_a_piece_ends_the_run(tmp_path):
+    net = noisy_network()
+
+    @network_operation(dt=1 * ms)
+    def halt(t):
+        if t >= 95 * ms:
+            net.stop()
+
+    net.add(halt)
+    brian2nwb.snapshot(net, seed=1)
+    calls = []
+    split_runs(net, 40 * ms, lambda n: calls.append(float(n.t / second)))
+    net.run(1 * second)
+    assert calls == [pytest.approx(0.04), pytest.approx(0.08)] and float(net.t / second) < 0.1
