@@ -1,21 +1,25 @@
-"""Runs made in pieces (the base of streaming recordings, issue 22): bit-identical to the whole run on numpy and
+"""Runs made in pieces and streamed recordings (issue 22): bit-identical to the whole run on numpy and
 Cython, monitors emptied between pieces record the rest exactly, the recorder sees one run, and the file
 written from it re-simulates as the whole run's does."""
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pytest
-from brian2 import (Hz, Network, NeuronGroup, PoissonGroup, SpikeMonitor, StateMonitor, Synapses, ms,
+from brian2 import (Hz, Network, NeuronGroup, PoissonGroup, PopulationRateMonitor, SpikeMonitor, StateMonitor, Synapses, ms,
                     network_operation, prefs, second, seed)
-from helpers import SUBJECT
+from helpers import SUBJECT, assert_identical, assert_same, read_plain, resimulate
+from resimulate import dump
 
 import brian2nwb
 from brian2nwb.brian.internals import forget_recorded
 from brian2nwb.brian.pieces import piece_ends
 from brian2nwb.verbs.stream import split_runs
 
-tau = 10 * ms  # found in this module's namespace by Brian2, through the pieces' extra frames
+tau = 10 * ms
+SAME = {"identifier": "one-recording", "session_start_time": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)}  # found in this module's namespace by Brian2, through the pieces' extra frames
 
 
 def noisy_network():
@@ -30,7 +34,7 @@ def noisy_network():
     recurrent.connect(p=0.2)
     recurrent.delay = "rand() * 3 * ms"
     return Network(inputs, neurons, synapses, recurrent, SpikeMonitor(neurons, name="spikes"),
-                   StateMonitor(neurons, "v", record=[0, 5], name="trace"))
+                   StateMonitor(neurons, "v", record=[0, 5], name="trace"), name="net")
 
 
 def recorded(net) -> dict:
@@ -91,3 +95,38 @@ def test_stop_inside_a_piece_ends_the_run(tmp_path):
     split_runs(net, 40 * ms, lambda n: calls.append(float(n.t / second)))
     net.run(1 * second)
     assert calls == [pytest.approx(0.04), pytest.approx(0.08)] and float(net.t / second) < 0.1
+
+
+@pytest.mark.parametrize("target", ["numpy", "cython"])
+def test_a_streamed_recording_writes_the_same_file(tmp_path, target):
+    prefs.codegen.target = target
+    whole = noisy_network()
+    whole.add(PopulationRateMonitor(whole["neurons"], name="rate"), SpikeMonitor(whole["inputs"], name="input_spikes"))
+    brian2nwb.snapshot(whole, seed=5)
+    whole.run(250 * ms)
+    expected = dump(whole)
+    brian2nwb.to_nwb(whole, tmp_path / "whole.nwb", subject=SUBJECT, **SAME)
+
+    net = noisy_network()
+    net.add(PopulationRateMonitor(net["neurons"], name="rate"), SpikeMonitor(net["inputs"], name="input_spikes"))
+    streaming = brian2nwb.stream(net, tmp_path / "streamed.nwb", every=60 * ms, seed=5)
+    net.run(250 * ms)
+    assert streaming.store.path.exists()
+    assert float(net["trace"].t[0] / ms) == pytest.approx(240.0)  # the monitors hold the last piece
+    assert net["spikes"].count[:].sum() == len(expected["spikes/i"])  # count keeps counting every spike
+    written = brian2nwb.to_nwb(net, tmp_path / "streamed.nwb", subject=SUBJECT, **SAME)
+    assert not streaming.store.path.exists()
+    assert_same(read_plain(written), read_plain(tmp_path / "whole.nwb"))
+    assert_identical(resimulate(written, "numpy" if target == "numpy" else "cython"), expected)
+
+
+def test_what_cannot_be_streamed_is_refused_before_it_runs(tmp_path):
+    net = noisy_network()
+    net.store()
+    brian2nwb.stream(net, tmp_path / "sim.nwb", every=20 * ms)
+    with pytest.raises(RuntimeError, match="cannot restore"):
+        net.restore()
+    with pytest.raises(FileExistsError, match="earlier stream"):  # its pieces are not overwritten
+        brian2nwb.stream(noisy_network(), tmp_path / "sim.nwb")
+    with pytest.raises(ValueError, match="positive"):
+        brian2nwb.stream(noisy_network(), tmp_path / "other.nwb", every=0 * ms)

@@ -10,13 +10,14 @@ from pynwb.event import TimestampVectorData
 from pynwb.spec import NWBGroupSpec
 
 from ..brian.build import BuildContext
+from ..brian.recorded import recorded_values
 from ..model.description import ObjectDescription
 from ..nwb.datasets import StorageOptions
 from ..nwb.extension import nwb_class
 from ..nwb.spec import name_attribute, neuron_column
 from .kind import Kind, Stage
 from .monitor import MONITOR, MONITOR_SPEC, describe_events, source_of
-from .spikemonitor import recorded_values, value_column
+from .spikemonitor import value_column
 
 _EVENTS_RESERVED = {"id", "timestamp", "duration", "annotation", "neuron"}
 

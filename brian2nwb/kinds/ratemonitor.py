@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 from brian2 import PopulationRateMonitor
 from pynwb import NWBFile, TimeSeries
 
 from ..brian.build import BuildContext
+from ..brian.recorded import recorded_values
 from ..model.description import ObjectDescription
 from ..nwb.datasets import StorageOptions, sampling
 from ..nwb.metadata import provenance_comment
@@ -19,7 +19,7 @@ def write_population_rates(monitors: list[PopulationRateMonitor], nwbfile: NWBFi
     """Each PopulationRateMonitor as a ``TimeSeries`` in hertz named after the monitor."""
     left_out = []
     for monitor in monitors:
-        times = np.asarray(monitor.variables["t"].get_value())
+        times = recorded_values(monitor, "t")
         if len(times) == 0:
             left_out.append(f"{monitor.name} (PopulationRateMonitor recorded no samples)")
             continue
@@ -27,7 +27,7 @@ def write_population_rates(monitors: list[PopulationRateMonitor], nwbfile: NWBFi
             name=monitor.name,
             description=f"Population rate of the Brian2 group '{monitor.source.name}' (spikes per neuron per "
                         f"second in each time step, unsmoothed), recorded by the PopulationRateMonitor.",
-            data=storage.wrap(np.asarray(monitor.variables["rate"].get_value())),
+            data=storage.wrap(recorded_values(monitor, "rate")),
             unit="hertz", comments=provenance_comment(),
             **sampling(times, float(monitor.clock.dt_)),
         ))

@@ -12,6 +12,7 @@ from pynwb import NWBFile
 from pynwb.misc import Units
 
 from ..brian.build import BuildContext
+from ..brian.recorded import recorded_values
 from ..model.description import ObjectDescription
 from ..model.quantities import dimensions_of, si_unit_name
 from ..nwb.by_neuron import ByNeuron
@@ -31,11 +32,6 @@ def population_of(group) -> tuple[str, int]:
     if source is not None and hasattr(group, "start"):  # a Subgroup
         return source.name, int(group.start)
     return group.name, 0
-
-
-def recorded_values(monitor, variable: str) -> np.ndarray:
-    """The raw values (SI, no units) a monitor recorded for ``variable``."""
-    return np.asarray(monitor.variables[variable].get_value())
 
 
 def value_column(name: str, description: str, data, variable, storage: StorageOptions) -> VectorData:
@@ -93,7 +89,7 @@ def write_units(monitors: list[SpikeMonitor], nwbfile: NWBFile, storage: Storage
     spikes = [_SpikesByNeuron.of(m) for m in monitors if m.record]
     if not spikes:
         return left_out
-    if all(m.num_spikes == 0 for m in monitors if m.record):  # an empty spike_times column makes nwbinspector's
+    if all(len(s.index) == 0 for s in spikes):  # an empty spike_times column makes nwbinspector's
         return left_out + [f"{', '.join(m.name for m in monitors if m.record)} (recorded no spikes: no Units "
                            "table, whose empty spike_times column nwbinspector cannot inspect)"]  # table checks fail
     sizes = [len(s.per_neuron) for s in spikes]

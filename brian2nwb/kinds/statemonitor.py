@@ -25,6 +25,7 @@ from pynwb import NWBFile
 from pynwb.spec import NWBAttributeSpec, NWBGroupSpec
 
 from ..brian.build import BuildContext
+from ..brian.recorded import recorded_values
 from ..errors import UnsafeModelError
 from ..model.description import ObjectDescription
 from ..model.quantities import dimensions_of, si_unit_name
@@ -61,7 +62,7 @@ def write_state_monitors(monitors: list[StateMonitor], nwbfile: NWBFile, storage
     series_class = nwb_class("StateMonitorSeries")
     left_out = []
     for monitor in monitors:
-        times = np.asarray(monitor.variables["t"].get_value())
+        times = recorded_values(monitor, "t")
         if len(times) == 0:
             left_out.append(f"{monitor.name} (StateMonitor recorded no samples)")
             continue
@@ -73,7 +74,7 @@ def write_state_monitors(monitors: list[StateMonitor], nwbfile: NWBFile, storage
         blocks = column_blocks(len(indices), len(times))
         for variable in sorted(monitor.record_variables):
             brian_variable = monitor.variables[variable]
-            values = np.asarray(brian_variable.get_value())  # (time, recorded index)
+            values = recorded_values(monitor, variable)  # (time, recorded index)
             dims = dimensions_of(brian_variable.dim)
             for part, block in enumerate(blocks):
                 split = len(blocks) > 1

@@ -1,21 +1,127 @@
-"""Streaming recordings (issue 22, in progress): runs made in pieces so that what the monitors recorded can be
-written between pieces.
+"""``stream``: a recording written while the network runs, so that the process holds one piece at a time.
 
-This step: `split_runs` makes every later ``run()`` of a snapshotted network a sequence of pieces of at most
-``every`` of simulated time (`brian2nwb.brian.pieces`), calling ``between(net)`` after each piece but the last,
-and recorded as one run. The public ``stream()`` (pieces appended to the file, monitors emptied, the file
-completed by ``to_nwb``) builds on it.
+After ``stream(net, "sim.nwb", every=10*second)``, every ``run()`` is made as pieces of at most ``every`` of
+simulated time (`brian2nwb.brian.pieces`: bit-identical to the whole run, recorded as one run). After each
+piece but a run's last, each monitor's new data is appended to ``sim.nwb.stream.h5``
+(`brian2nwb.nwb.stream_store`) and the monitor emptied: it holds the current piece. ``to_nwb(net, "sim.nwb")``
+writes the file as it would have without streaming (the monitors' earlier pieces read back where the writers
+read what a monitor recorded, `brian2nwb.brian.recorded`) and removes the stream's file.
+
+Refused: C++ standalone (before anything runs) and ``restore()`` (it would rewind what is written). In progress
+(issue 22): the completion still gathers each monitor's pieces in memory; recovery of a killed stream and
+checkpoints come next.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
-from brian2 import Network, second
+from brian2 import EventMonitor, Network, PopulationRateMonitor, StateMonitor, second
+from brian2.core.magic import magic_network
 
-from ..brian.internals import hook_network_methods
+from ..brian import standalone
+from ..brian.internals import forget_recorded, hook_network_methods
 from ..brian.pieces import run_in_pieces
-from .snapshot import recorder_of
+from ..brian.recorded import stream_earlier
+from ..nwb.atomic import check_target
+from ..nwb.stream_store import StreamStore, store_path
+from .snapshot import recorder_of, snapshot
+
+#: The monitors whose recordings are streamed (SpikeMonitor is an EventMonitor), and what each records.
+STREAMED = (EventMonitor, StateMonitor, PopulationRateMonitor)
+
+_STREAMS: dict = {}  # id(network) -> Stream
+
+
+class Stream:
+    """A network's streamed recording: the target file and the store of its pieces."""
+
+    def __init__(self, net: Network, target: Path, every: float):
+        self.net, self.target, self.every = net, target, every
+        self.store = StreamStore(store_path(target))
+
+    def monitors(self) -> list:
+        return [obj for obj in self.net.objects if isinstance(obj, STREAMED) and _records(obj)]
+
+    def flush(self, net=None) -> None:
+        """Append every monitor's current piece to the store and empty the monitor."""
+        if not self.store.file.id.valid:
+            raise RuntimeError(f"The stream of {self.target} was completed by to_nwb; call brian2nwb.stream() "
+                               "again to record further runs into another file.")
+        for monitor in self.monitors():
+            arrays = {name: monitor.variables[name].get_value() for name in _variables(monitor)}
+            self.store.append(monitor.name, arrays)
+            stream_earlier(monitor, lambda variable, monitor=monitor: self.store.values(
+                monitor.name, variable, monitor.variables[variable].get_value()))
+            forget_recorded(monitor)
+
+    def completed(self) -> None:
+        """The file is written: the pieces are no longer needed."""
+        self.store.close()
+        self.store.path.unlink(missing_ok=True)
+        _STREAMS.pop(id(self.net), None)
+
+
+def stream(net: Network | None, path: str | os.PathLike, every=10 * second, *, seed: int | None = None,
+           overwrite: bool = False) -> Stream:
+    """Write the recording into ``path`` while ``net`` runs; ``to_nwb(net, path)`` completes the file.
+
+    Parameters
+    ----------
+    net : brian2.Network or None
+        The network, before its first run (None: the magic network of plain ``run()`` calls).
+    path : str or path-like
+        The ``.nwb`` file ``to_nwb`` will write; the pieces are kept beside it in ``<path>.stream.h5``.
+    every : Quantity
+        Simulated time between two pieces (rounded down to whole time steps): each monitor holds at most
+        this much recording.
+    seed : int, optional
+        As for `brian2nwb.snapshot` (which ``stream`` calls when the network has no recorder yet).
+    overwrite : bool
+        Replace an existing ``path`` when the file is completed.
+
+    Returns
+    -------
+    Stream
+
+    Notes
+    -----
+    While streaming, a monitor holds the recording since the last piece (``SpikeMonitor.count`` keeps counting
+    every spike). Runtime device only (numpy and Cython targets).
+    """
+    if standalone.active():
+        raise RuntimeError("C++ standalone cannot be streamed: its monitors are filled when the program ends. "
+                           "Write the recording with to_nwb after device.build() instead.")
+    target = check_target(path, overwrite)
+    if store_path(target).exists():
+        raise FileExistsError(f"{store_path(target)} holds the pieces of an earlier stream; recover them or "
+                              "remove the file first.")
+    length = float(every / second)
+    if not length > 0:
+        raise ValueError(f"every must be a positive time, not {every!r}.")
+    net = net if net is not None else magic_network
+    if recorder_of(net) is None:
+        snapshot(net, seed=seed)
+    streamed = Stream(net, target, length)
+    _STREAMS[id(net)] = streamed
+    split_runs(net, every, streamed.flush)
+    hook_network_methods(net, {"restore": _refuse_restore})
+    return streamed
+
+
+def _refuse_restore(original):
+    def hooked(*args, **kwargs):
+        raise RuntimeError("A streamed network cannot restore(): it would rewind monitors whose pieces are already "
+                           "written. Stream each branch into a file of its own (from_nwb(..., state='final') "
+                           "continues a file), or record with snapshot() and to_nwb without streaming.")
+    return hooked
+
+
+def stream_of(net: Network | None) -> Stream | None:
+    """The stream of ``net``, if `stream` was called for it."""
+    return _STREAMS.get(id(net if net is not None else magic_network))
 
 
 def split_runs(net: Network, every, between: Callable) -> None:
@@ -44,3 +150,16 @@ def split_runs(net: Network, every, between: Callable) -> None:
         return hooked
 
     hook_network_methods(net, {"run": run})
+
+
+def _records(monitor) -> bool:
+    return bool(getattr(monitor, "record", True) is not False) and len(_variables(monitor)) > 0
+
+
+def _variables(monitor) -> list[str]:
+    """The arrays a monitor grows while it records (time on axis 0)."""
+    if isinstance(monitor, StateMonitor):
+        return ["t", *sorted(monitor.record_variables)] if len(monitor.record) else []
+    if isinstance(monitor, PopulationRateMonitor):
+        return ["t", "rate"]
+    return sorted(monitor.record_variables)

@@ -27,6 +27,7 @@ from .card import model_card, timed_array_values
 from .network_model import describe_network, earlier_timed_arrays
 from .provenance import sources_table
 from .snapshot import recorder_of
+from .stream import stream_of
 
 
 def to_nwb(
@@ -135,6 +136,9 @@ def write_network(net: Network | None, path: str | os.PathLike, network_tables: 
             if backend == "hdf5":  # what browsers' HDF5 readers (Neurosift) can show: no int64 attribute
                 narrow_integer_attributes(partial)
         bar.update()
+    streamed = stream_of(net)
+    if streamed is not None and streamed.target == target:  # the file holds every piece now
+        streamed.completed()
     return target
 
 
