@@ -9,7 +9,7 @@ import datetime
 import numpy as np
 import pytest
 from brian2 import (Hz, Network, NeuronGroup, PoissonGroup, PopulationRateMonitor, SpikeMonitor, StateMonitor, Synapses, ms,
-                    network_operation, prefs, second, seed)
+                    network_operation, prefs, run, second, seed)
 from helpers import SUBJECT, assert_identical, assert_same, read_plain, resimulate
 from resimulate import dump
 
@@ -130,3 +130,18 @@ def test_what_cannot_be_streamed_is_refused_before_it_runs(tmp_path):
         brian2nwb.stream(noisy_network(), tmp_path / "sim.nwb")
     with pytest.raises(ValueError, match="positive"):
         brian2nwb.stream(noisy_network(), tmp_path / "other.nwb", every=0 * ms)
+
+
+def test_a_magic_network_streams_too(tmp_path):
+    seed(2)
+    group = NeuronGroup(5, "dv/dt = (1.1 - v) / tau : 1", threshold="v > 1", reset="v = 0", method="exact")
+    group.v = "rand()"
+    spikes = SpikeMonitor(group)
+    brian2nwb.stream(None, tmp_path / "magic.nwb", every=30 * ms)
+    run(100 * ms)
+    assert spikes.t[0] >= 90 * ms  # the last piece only
+    path = brian2nwb.to_nwb(None, tmp_path / "magic.nwb", subject=SUBJECT)
+    times = np.sort(read_plain(path)["units/spike_times"])
+    assert len(times) == spikes.count[:].sum() >= 15 and times[0] < 0.03
+    with pytest.raises(RuntimeError, match="written to .*magic.nwb by to_nwb and removed"):
+        brian2nwb.to_nwb(None, tmp_path / "again.nwb")

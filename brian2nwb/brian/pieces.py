@@ -32,18 +32,29 @@ def piece_ends(start: float, duration: float, every: float, steps: list[float]) 
     return ends + [start + duration]
 
 
-def run_in_pieces(net, run: Callable, duration: float, every: float, between: Callable, **arguments) -> None:
+def clock_steps(objects) -> list[float]:
+    """The time steps (seconds) of the clocks of ``objects``; Brian2's default clock's when there are none (a
+    magic network before its first run: its objects are collected inside ``run()``)."""
+    from brian2 import defaultclock, second
+
+    steps = {float(obj.clock.dt / second) for obj in objects if hasattr(obj, "clock")}
+    return sorted(steps) or [float(defaultclock.dt / second)]
+
+
+def run_in_pieces(net, run: Callable, duration: float, every: float, between: Callable, objects: Callable,
+                  **arguments) -> None:
     """``run(duration, **arguments)`` made as pieces ending at `piece_ends`; ``between(net)`` after every piece
     but the last (the last piece's data stay for the caller). ``run`` is Brian2's own ``Network.run`` of
-    ``net``; ``arguments`` its keyword arguments (``level`` already counting the caller's frames)."""
+    ``net``; ``objects()`` the network's objects (whose clocks the pieces end on, asked again after each
+    piece); ``arguments`` the run's keyword arguments (``level`` already counting the caller's frames)."""
     from brian2 import second
 
-    start = network_time(net)
-    steps = sorted({float(obj.clock.dt / second) for obj in net.sorted_objects}) or [1.0]
-    ends = piece_ends(start, duration, every, steps)
-    for k, end in enumerate(ends):
-        run((end - network_time(net)) * second, **arguments)
-        stopped = network_time(net) < end - 0.5 * steps[0]
-        if stopped or k == len(ends) - 1:
-            return
+    end_of_run = network_time(net) + duration
+    while True:
+        start = network_time(net)
+        steps = clock_steps(objects())
+        end = piece_ends(start, end_of_run - start, every, steps)[0]
+        run((end - start) * second, **arguments)
+        if network_time(net) < end - 0.5 * steps[0] or end >= end_of_run - 0.5 * steps[0]:
+            return  # stop() ended it, or the run is done
         between(net)

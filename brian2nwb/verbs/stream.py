@@ -38,12 +38,13 @@ _STREAMS: dict = {}  # id(network) -> Stream
 class Stream:
     """A network's streamed recording: the target file and the store of its pieces."""
 
-    def __init__(self, net: Network, target: Path, every: float):
-        self.net, self.target, self.every = net, target, every
+    def __init__(self, net: Network, target: Path, every: float, recorder):
+        self.net, self.target, self.every, self.recorder = net, target, every, recorder
         self.store = StreamStore(store_path(target))
 
     def monitors(self) -> list:
-        return [obj for obj in self.net.objects if isinstance(obj, STREAMED) and _records(obj)]
+        """The monitors of the recording (a magic network's too: it holds no objects between runs)."""
+        return [obj for obj in self.recorder.view().objects if isinstance(obj, STREAMED) and _records(obj)]
 
     def flush(self, net=None) -> None:
         """Append every monitor's current piece to the store and empty the monitor."""
@@ -53,9 +54,15 @@ class Stream:
         for monitor in self.monitors():
             arrays = {name: monitor.variables[name].get_value() for name in _variables(monitor)}
             self.store.append(monitor.name, arrays)
-            stream_earlier(monitor, lambda variable, monitor=monitor: self.store.values(
-                monitor.name, variable, monitor.variables[variable].get_value()))
+            stream_earlier(monitor, lambda variable, monitor=monitor: self.earlier(monitor, variable))
             forget_recorded(monitor)
+
+    def earlier(self, monitor, variable: str):
+        """The pieces of ``monitor`` written so far."""
+        if not self.store.file.id.valid:
+            raise RuntimeError(f"The earlier pieces of '{monitor.name}' were written to {self.target} by to_nwb "
+                               "and removed: read that file (the monitor holds only its last piece).")
+        return self.store.values(monitor.name, variable, monitor.variables[variable].get_value())
 
     def completed(self) -> None:
         """The file is written: the pieces are no longer needed."""
@@ -102,11 +109,10 @@ def stream(net: Network | None, path: str | os.PathLike, every=10 * second, *, s
     if not length > 0:
         raise ValueError(f"every must be a positive time, not {every!r}.")
     net = net if net is not None else magic_network
-    if recorder_of(net) is None:
-        snapshot(net, seed=seed)
-    streamed = Stream(net, target, length)
+    recorder = snapshot(net, seed=seed)  # the network's recorder (snapshot() returns one made earlier)
+    streamed = Stream(net, target, length, recorder)
     _STREAMS[id(net)] = streamed
-    split_runs(net, every, streamed.flush)
+    split_runs(net, every, streamed.flush, recorder)
     hook_network_methods(net, {"restore": _refuse_restore})
     return streamed
 
@@ -124,10 +130,10 @@ def stream_of(net: Network | None) -> Stream | None:
     return _STREAMS.get(id(net if net is not None else magic_network))
 
 
-def split_runs(net: Network, every, between: Callable) -> None:
+def split_runs(net: Network, every, between: Callable, recorder=None) -> None:
     """Make every later ``net.run(duration, ...)`` a sequence of runs of at most ``every`` (a Brian2 time),
     recorded by ``net``'s `brian2nwb.snapshot` recorder as one run; ``between(net)`` runs between pieces."""
-    recorder = recorder_of(net)
+    recorder = recorder if recorder is not None else recorder_of(net)
     if recorder is None:
         raise RuntimeError("Call brian2nwb.snapshot(net) before splitting its runs.")
     length = float(every / second)
@@ -144,7 +150,8 @@ def split_runs(net: Network, every, between: Callable) -> None:
                     recorder.continuing = True  # the next pieces continue this run
 
             try:
-                run_in_pieces(net, piece, float(duration / second), length, between, **arguments)
+                run_in_pieces(net, piece, float(duration / second), length, between,
+                              lambda: net.sorted_objects or recorder.view().objects, **arguments)
             finally:
                 recorder.continuing = False
         return hooked
