@@ -8,12 +8,11 @@ import json
 import h5py
 import numpy as np
 import pytest
-from brian2 import (Network, NeuronGroup, SpikeMonitor, StateMonitor, Synapses, defaultclock, mV, ms, prefs,
-                    second)
+from brian2 import Network, NeuronGroup, SpikeMonitor, StateMonitor, Synapses, defaultclock, ms, mV, prefs, second
 from helpers import SUBJECT, assert_identical, resimulate
 from range_server import serving
 from resimulate import dump
-from test_input_sources import neo_file, neuroconv_file, pynwb_mock_file
+from source_files import neo_file, neuroconv_file, pynwb_mock_file
 
 import brian2nwb
 from brian2nwb import input_source, spikes_from_nwb, timed_array_from_nwb
