@@ -163,7 +163,7 @@ def _ragged(spikes: list[_SpikesByNeuron], sources: list, storage: StorageOption
     block (`by_neuron.ByNeuron`); a small one as one array.
     """
     present = [(entry, source) for entry, source in zip(spikes, sources) if source is not None]
-    dtype = recorded_values(present[0][0].monitor, present[0][1]).dtype
+    dtype = present[0][0].monitor.variables[present[0][1]].dtype  # (not the values: a stream's are on disk)
     chunks = ByNeuron([(recorded_values(entry.monitor, source) if source is not None else None, entry.index,
                         entry.per_neuron) for entry, source in zip(spikes, sources)], dtype)
     column = make_column(chunks.array() if chunks.blocks <= 1 else chunks)

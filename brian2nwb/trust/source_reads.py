@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import printable
 from . import source_checks as check
 
 
@@ -53,8 +54,6 @@ def builder_path(io, container) -> str:
 
 def find(io, nwbfile, name: str, types: tuple, what: str, source: str):
     """The object of one of ``types`` called ``name`` (or at path ``name``) in the file, and its path."""
-    from ..errors import printable
-
     found = [(obj, builder_path(io, obj)) for obj in nwbfile.objects.values() if isinstance(obj, types)]
     if "/" in name:
         matches = [(obj, path) for obj, path in found if path == "/" + name.strip("/")]
@@ -196,8 +195,7 @@ def series_clock(series, path: str, source: str):
     data = series.data
     rows = len(data)
     if series.timestamps is not None:
-        stamps = series.timestamps
-        stamps = stamps.timestamps if hasattr(stamps, "timestamps") else stamps  # linked to another series
+        stamps = series.timestamps  # (pynwb follows timestamps linked to another series)
         if len(stamps) != rows:
             raise check.bad_file(source, f"{path}/timestamps", f"holds {len(stamps)} times for {rows} samples.")
         return None, None, stamps, rows
@@ -260,7 +258,7 @@ def scaled(series, values: np.ndarray, columns, path: str, source: str) -> np.nd
     channel = getattr(series, "channel_conversion", None)
     if channel is not None:
         factors = check.numeric(channel[:], source, f"{path}/channel_conversion").astype(np.float64)
-        if values.ndim != 2 or len(factors) != (values.shape[1] if columns is None else len(series.data[0])):
+        if values.ndim != 2 or len(factors) != series.data.shape[1]:
             raise check.bad_file(source, f"{path}/channel_conversion", "has not one factor per column of data.")
         factors = factors if columns is None else factors[list(columns)]
         if not np.isfinite(factors).all():

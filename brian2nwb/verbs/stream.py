@@ -38,8 +38,8 @@ _STREAMS: dict = {}  # id(network) -> Stream
 class Stream:
     """A network's streamed recording: the target file and the store of its pieces."""
 
-    def __init__(self, net: Network, target: Path, every: float, recorder):
-        self.net, self.target, self.every, self.recorder = net, target, every, recorder
+    def __init__(self, net: Network, target: Path, recorder):
+        self.net, self.target, self.recorder = net, target, recorder
         self.store = StreamStore(store_path(target))
 
     def monitors(self) -> list:
@@ -110,7 +110,7 @@ def stream(net: Network | None, path: str | os.PathLike, every=10 * second, *, s
         raise ValueError(f"every must be a positive time, not {every!r}.")
     net = net if net is not None else magic_network
     recorder = snapshot(net, seed=seed)  # the network's recorder (snapshot() returns one made earlier)
-    streamed = Stream(net, target, length, recorder)
+    streamed = Stream(net, target, recorder)
     _STREAMS[id(net)] = streamed
     split_runs(net, every, streamed.flush, recorder)
     hook_network_methods(net, {"restore": _refuse_restore})
@@ -160,7 +160,7 @@ def split_runs(net: Network, every, between: Callable, recorder=None) -> None:
 
 
 def _records(monitor) -> bool:
-    return bool(getattr(monitor, "record", True) is not False) and len(_variables(monitor)) > 0
+    return getattr(monitor, "record", True) is not False and bool(_variables(monitor))
 
 
 def _variables(monitor) -> list[str]:
