@@ -9,7 +9,7 @@ import datetime
 import numpy as np
 import pytest
 from brian2 import (Hz, Network, NeuronGroup, PoissonGroup, PopulationRateMonitor, SpikeMonitor, StateMonitor, Synapses, ms,
-                    network_operation, prefs, run, second, seed)
+                    network_operation, prefs, run, second, seed, start_scope)
 from helpers import SUBJECT, assert_identical, assert_same, read_plain, resimulate
 from resimulate import dump
 
@@ -132,16 +132,41 @@ def test_what_cannot_be_streamed_is_refused_before_it_runs(tmp_path):
         brian2nwb.stream(noisy_network(), tmp_path / "other.nwb", every=0 * ms)
 
 
-def test_a_magic_network_streams_too(tmp_path):
+def magic_simulation(stream_to=None):
+    """A magic simulation (a group on a clock 10x slower than the default one) whose run ends at 100 ms."""
+    start_scope()
     seed(2)
-    group = NeuronGroup(5, "dv/dt = (1.1 - v) / tau : 1", threshold="v > 1", reset="v = 0", method="exact")
+    group = NeuronGroup(5, "dv/dt = (1.1 - v) / tau : 1", threshold="v > 1", reset="v = 0", method="exact",
+                        dt=1 * ms)
     group.v = "rand()"
-    spikes = SpikeMonitor(group)
-    brian2nwb.stream(None, tmp_path / "magic.nwb", every=30 * ms)
+    spikes, trace = SpikeMonitor(group), StateMonitor(group, "v", record=True)
+    if stream_to is not None:
+        brian2nwb.stream(None, stream_to, every=25.5 * ms)  # pieces of 25 ms: whole steps of the slow clock
     run(100 * ms)
-    assert spikes.t[0] >= 90 * ms  # the last piece only
+    return spikes, trace
+
+
+def recorded_magic_simulation(path):
+    start_scope()
+    group = NeuronGroup(2, "v : 1", threshold="v > 1")  # in the namespace: a new magic simulation
+    spikes = SpikeMonitor(group)
+    brian2nwb.snapshot()
+    run(20 * ms)
+    brian2nwb.to_nwb(None, path, subject=SUBJECT)
+    return spikes
+
+
+def test_a_magic_network_streams_too(tmp_path):
+    spikes, trace = magic_simulation()  # not streamed
+    expected = {"t": np.array(spikes.t_[:]), "v": np.array(trace.v[:])}
+    recorded_magic_simulation(tmp_path / "before.nwb")  # the streamed simulation then starts again at t = 0
+    spikes, trace = magic_simulation(stream_to=tmp_path / "magic.nwb")
+    assert trace.t[0] == 75 * ms and trace.t[-1] == 99 * ms  # the last piece only, on the slow clock's steps
     path = brian2nwb.to_nwb(None, tmp_path / "magic.nwb", subject=SUBJECT)
-    times = np.sort(read_plain(path)["units/spike_times"])
-    assert len(times) == spikes.count[:].sum() >= 15 and times[0] < 0.03
+    values = read_plain(path)
+    assert np.array_equal(np.sort(values["units/spike_times"]), np.sort(expected["t"]))
+    trace_data = [values[key] for key in values if key.startswith("acquisition/statemonitor") and key.endswith("/data")]
+    assert len(trace_data) == 1 and np.array_equal(trace_data[0], expected["v"].T)
+    assert len(expected["t"]) >= 15
     with pytest.raises(RuntimeError, match="written to .*magic.nwb by to_nwb and removed"):
         brian2nwb.to_nwb(None, tmp_path / "again.nwb")

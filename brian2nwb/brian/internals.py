@@ -103,3 +103,10 @@ def forget_recorded(monitor) -> None:
     ``count`` keeps counting."""
     monitor.resize(0)
     monitor.variables["N"].set_value(0)
+
+
+def was_stopped(net) -> bool:
+    """Whether the last ``run()`` of ``net`` ended early by ``stop()`` (the network's or Brian2's global one)."""
+    from brian2 import Network
+
+    return bool(getattr(net, "_stopped", False) or Network._globally_stopped)

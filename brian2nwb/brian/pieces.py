@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .internals import was_stopped
 from .network import network_time
 
 
@@ -49,12 +50,18 @@ def run_in_pieces(net, run: Callable, duration: float, every: float, between: Ca
     piece); ``arguments`` the run's keyword arguments (``level`` already counting the caller's frames)."""
     from brian2 import second
 
-    end_of_run = network_time(net) + duration
+    start = network_time(net)  # a magic network that starts a new simulation moves it back to 0: see below
+    end_of_run = start + duration
     while True:
-        start = network_time(net)
         steps = clock_steps(objects())
         end = piece_ends(start, end_of_run - start, every, steps)[0]
         run((end - start) * second, **arguments)
-        if network_time(net) < end - 0.5 * steps[0] or end >= end_of_run - 0.5 * steps[0]:
-            return  # stop() ended it, or the run is done
+        if was_stopped(net):
+            return  # stop() ended the run inside this piece, as it would have ended the whole run
+        now = network_time(net)
+        if abs(now - end) > 0.5 * steps[0]:  # Brian2 started the piece elsewhere (a new magic simulation)
+            end_of_run = now - (end - start) + duration
+        if now >= end_of_run - 0.5 * steps[0]:
+            return
+        start = now
         between(net)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from brian2 import EventMonitor, Network, PopulationRateMonitor, StateMonitor, second
-from brian2.core.magic import magic_network
+from brian2.core.magic import MagicNetwork, collect, magic_network
 
 from ..brian import standalone
 from ..brian.internals import forget_recorded, hook_network_methods
@@ -149,14 +149,22 @@ def split_runs(net: Network, every, between: Callable, recorder=None) -> None:
                 finally:
                     recorder.continuing = True  # the next pieces continue this run
 
+            visible = _magic_objects(level + 1) if isinstance(net, MagicNetwork) else []  # as MagicNetwork.run
             try:
-                run_in_pieces(net, piece, float(duration / second), length, between,
-                              lambda: net.sorted_objects or recorder.view().objects, **arguments)
+                run_in_pieces(net, piece, float(duration / second), length, between, lambda: net.objects or visible,
+                              **arguments)
             finally:
                 recorder.continuing = False
         return hooked
 
     hook_network_methods(net, {"run": run})
+
+
+def _magic_objects(level: int) -> list:
+    """The objects a magic ``run()`` called ``level`` frames above the caller will simulate (Brian2's ``collect``,
+    and the objects they contain): whose clocks its pieces end on (it holds none before and between runs)."""
+    found = collect(level + 1)
+    return [*found, *(inner for obj in found for inner in obj.contained_objects)]
 
 
 def _records(monitor) -> bool:
