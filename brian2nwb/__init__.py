@@ -2,7 +2,7 @@
 
 The public API: `snapshot` (record the runs of a network), `to_nwb` (write it), `from_nwb` (rebuild it:
 a `RebuiltNetwork`), `spikes_from_nwb` and `timed_array_from_nwb` (inputs from other NWB files; `input_source`
-says where one came from), `stream` (write a recording while it runs), `run_with_checkpoints`, `explore` and `sweep_table` (parameter exploration), the
+says where one came from), `stream` (write a recording while it runs) and `recover` (the file of a stream whose process died), `run_with_checkpoints`, `explore` and `sweep_table` (parameter exploration), the
 error and warning types. The package's folders are its pipeline (see the README's Layout).
 """
 
@@ -16,6 +16,7 @@ from .verbs.checkpoint import run_with_checkpoints
 from .verbs.inputs import spikes_from_nwb, timed_array_from_nwb
 from .verbs.provenance import InputSource, input_source
 from .verbs.reader import from_nwb
+from .verbs.recover import recover
 from .verbs.rebuilt import RebuiltNetwork
 from .verbs.snapshot import RunRecorder, snapshot
 from .verbs.stream import stream
@@ -26,4 +27,4 @@ from .version import __version__
 sys.modules.setdefault(f"{__name__}.snapshot", _snapshot_module)
 
 __all__ = ["to_nwb", "snapshot", "RunRecorder", "from_nwb", "RebuiltNetwork", "run_with_checkpoints", "explore",
-           "sweep_table", "model_card", "spikes_from_nwb", "timed_array_from_nwb", "input_source", "InputSource", "stream", "Brian2NWBWarning", "InvalidFileError", "UnsafeModelError", "__version__"]
+           "sweep_table", "model_card", "spikes_from_nwb", "timed_array_from_nwb", "input_source", "InputSource", "stream", "recover", "Brian2NWBWarning", "InvalidFileError", "UnsafeModelError", "__version__"]

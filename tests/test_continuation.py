@@ -11,7 +11,7 @@ import pytest
 from brian2 import Network, NeuronGroup, SpikeMonitor, Synapses, ms, seed
 
 import brian2nwb
-from helpers import HERE, SUBJECT, reset_brian
+from helpers import HERE, SUBJECT, read_plain, reset_brian, resimulate, spikes_of
 from networks import everything, periodic_generator
 from resimulate import dump
 
@@ -173,3 +173,53 @@ def test_a_killed_checkpointed_run_resumes_to_the_same_result(tmp_path):
         for key in ("state/stdp/w", "state/neurons/v", "state/neurons/bias"):
             np.testing.assert_array_equal(again[key], whole[key], err_msg=key)
         assert later.sum() > 10
+
+
+def test_a_killed_stream_is_recovered_and_resumed(tmp_path):
+    """kill -9 of a streamed run; ``brian2nwb recover`` (a fresh process) writes a valid file of every committed
+    piece, which re-runs bit for bit and is continued from its end into a second streamed file: both files
+    together hold the whole run's spikes, traces and rates, and the continuation ends in the same state."""
+    import os
+    import signal
+    import time
+
+    script = [sys.executable, str(HERE / "checkpointed.py")]
+    subprocess.run([*script, str(tmp_path / "whole.nwb"), str(tmp_path / "whole.npz"), "numpy", "--stream"],
+                   check=True, capture_output=True, text=True)
+    killed = tmp_path / "killed.nwb"
+    victim = subprocess.Popen([*script, str(killed), str(tmp_path / "never.npz"), "numpy", "--stream"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and victim.poll() is None and not any(
+            int(model.stem.split("-")[1]) >= 3 for model in tmp_path.glob("killed.nwb.stream/model-*.nwb")):
+        time.sleep(0.02)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    assert victim.returncode == -signal.SIGKILL and not killed.exists()
+    recovered = subprocess.run([sys.executable, "-m", "brian2nwb", "recover", str(killed)], capture_output=True,
+                               text=True)
+    assert recovered.returncode == 0, recovered.stderr[-3000:]
+    assert not (tmp_path / "killed.nwb.stream").exists()
+    with h5py.File(killed, "r") as file:
+        killed_at = float(file["general/brian2"].attrs["t_end"])
+        assert "Recovered by brian2nwb.recover" in file["general/notes"][()].decode()
+    assert round(killed_at / 0.025, 9) in (2, 3, 4, 5, 6, 7)  # whole pieces only
+    assert f"{killed_at:g} s" in recovered.stdout
+    resumed = subprocess.run([*script, str(tmp_path / "continued.nwb"), str(tmp_path / "resumed.npz"), "numpy",
+                              "--stream", "--resume-from", str(killed)], capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+
+    whole, before, after = (read_plain(tmp_path / name) for name in ("whole.nwb", "killed.nwb", "continued.nwb"))
+    (neurons, times, _), *parts = (spikes_of(data, "spikes") for data in (whole, before, after))
+    cut = times < killed_at - 1e-12
+    for (part_neurons, part_times, _), kept in zip(parts, (cut, ~cut)):  # rows by neuron, each in time order
+        np.testing.assert_array_equal(part_neurons, neurons[kept])
+        np.testing.assert_array_equal(part_times, times[kept])
+    assert cut.sum() > 10 and (~cut).sum() > 10
+    for series in ("acquisition/trace_v/data", "acquisition/rate/data"):
+        np.testing.assert_array_equal(np.concatenate([before[series], after[series]]), whole[series], err_msg=series)
+    with np.load(tmp_path / "whole.npz") as ended, np.load(tmp_path / "resumed.npz") as again:
+        for key in ("state/stdp/w", "state/neurons/v", "state/neurons/bias"):
+            np.testing.assert_array_equal(again[key], ended[key], err_msg=key)
+    rerun = resimulate(killed, "numpy")
+    np.testing.assert_array_equal(np.sort(rerun["spikes/t"]), np.sort(times[cut]))

@@ -19,20 +19,22 @@ def recorded(size: int, count: int, seed: int = 0):
     return neurons, times, rng.normal(size=count).astype(np.float32)
 
 
-def streamed(path, neurons, times, v, pieces: int) -> None:
-    store = StreamStore(path)
+def streamed(folder, neurons, times, v, pieces: int):
+    store = StreamStore(folder)
     for part in np.array_split(np.arange(len(times)), pieces):
         store.append("spikes", {"i": neurons[part], "t": times[part], "v": v[part]})
+        store.commit(times[part][-1] if len(part) else 0.0)
     store.close()
+    return folder / "pieces.h5"
 
 
 @pytest.mark.parametrize("size, count, memory", [(50, 20_000, 1 << 30), (50, 20_000, 2_000), (70_000, 50_000, 1 << 30),
                                                  (70_000, 50_000, 40_000), (10, 0, 1 << 30)])
 def test_regrouped_spikes_equal_a_stable_sort_by_neuron(tmp_path, size, count, memory):
     neurons, times, v = recorded(size, count)
-    streamed(tmp_path / "pieces.h5", neurons, times, v, pieces=7)
+    pieces = streamed(tmp_path / "sim.nwb.stream", neurons, times, v, pieces=7)
     order = np.argsort(neurons, kind="stable")
-    with h5py.File(tmp_path / "pieces.h5", "a") as file:
+    with h5py.File(pieces, "a") as file:
         out = {"t": file.create_dataset("time_by_neuron", shape=(count,), dtype=np.float64),
                "v": np.zeros(count, dtype=np.float32)}
         regroup(dict(file["spikes"]), "i", np.bincount(neurons, minlength=size), out, memory=memory,
@@ -45,14 +47,14 @@ def test_regrouped_spikes_equal_a_stable_sort_by_neuron(tmp_path, size, count, m
 
 def test_a_piece_cut_short_is_not_trusted(tmp_path):
     neurons, times, v = recorded(20, 1000)
-    streamed(tmp_path / "pieces.h5", neurons[:600], times[:600], v[:600], pieces=3)
-    with h5py.File(tmp_path / "pieces.h5", "a") as file:  # a crash after the columns grew, before the rows
-        for name, values in (("i", neurons), ("t", times), ("v", v)):
-            file["spikes"][name].resize((1000,))
+    folder = tmp_path / "sim.nwb.stream"
+    with h5py.File(streamed(folder, neurons[:600], times[:600], v[:600], pieces=3), "a") as file:
+        for name, values in (("i", neurons), ("t", times), ("v", v)):  # a crash after the columns grew, before
+            file["spikes"][name].resize((1000,))                       # the commit
             file["spikes"][name][600:] = values[600:]
-    store = StreamStore(tmp_path / "pieces.h5", mode="r")
+    store = StreamStore(folder, mode="r")
     kept = {name: store.values("spikes", name, np.zeros(0)) for name in ("i", "t", "v")}
-    assert len(kept["t"]) == 600
+    assert len(kept["t"]) == 600 and store.pieces == 3 and store.t_end == times[599]
     out = {"t": np.zeros(600), "v": np.zeros(600, dtype=np.float32)}
     regroup(kept, "i", np.bincount(kept["i"], minlength=20), out)
     np.testing.assert_array_equal(out["t"], times[:600][np.argsort(neurons[:600], kind="stable")])

@@ -1,5 +1,5 @@
 """The ``brian2nwb`` command: ``info``, ``validate``, ``resimulate``, ``plot`` and ``describe`` a file;
-``explore`` a model.
+``explore`` a model; ``recover`` the file of a stream whose process died.
 
 Exit codes: 0 success; 1 a check failed (``validate``: the file is not valid;
 ``resimulate``: the re-run differs); 2 wrong arguments; 3 the file cannot be read
@@ -82,11 +82,23 @@ def main(argv: list[str] | None = None) -> int:
     explore.add_argument("--workers", type=int, help="processes of the local cluster (default: one per CPU)")
     explore.add_argument("--target", choices=["numpy", "cython"], default="numpy")
 
+    recover = commands.add_parser(
+        "recover", help="write the file of a stream whose process ended before to_nwb",
+        description="Write FILE from what brian2nwb.stream() left in FILE.stream: every piece it committed, of "
+                    "every monitor, with the model, timeline and state at the end of the last one (the file's notes "
+                    "say so). The stream's folder is removed once the file is written.")
+    recover.add_argument("file", type=Path, help="the file the stream was writing (its pieces are in FILE.stream)")
+    recover.add_argument("-o", "--output", type=Path, help="write the file here instead")
+    recover.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+    recover.add_argument("--keep", action="store_true", help="keep the stream's folder")
+
     args = parser.parse_args(argv)
-    if isinstance(args.file, Path) and not args.file.exists():
+    if args.command == "recover" and not Path(str(args.file) + ".stream").exists():
+        parser.error(f"{args.file}.stream does not exist: there is no stream of {args.file} to recover")
+    elif args.command != "recover" and isinstance(args.file, Path) and not args.file.exists():
         parser.error(f"{args.file} does not exist")
     command = {"info": run_info, "validate": run_validate, "resimulate": run_resimulate, "plot": run_plot,
-               "describe": run_describe, "explore": run_explore}[args.command]
+               "describe": run_describe, "explore": run_explore, "recover": run_recover}[args.command]
     if args.debug:
         return command(args)
     from ..errors import InvalidFileError, printable
@@ -120,6 +132,20 @@ def run_info(args) -> int:
     summary = summarize(args.file)
     text = json.dumps(summary, indent=2, default=str) if args.json else format_summary(summary)
     print("\n".join(printable(line) for line in text.splitlines()))  # a file's strings may hold escape sequences
+    return 0
+
+
+def run_recover(args) -> int:
+    import h5py
+
+    from ..verbs.recover import recover
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # what the model leaves out was said when it was streamed
+        path = recover(args.file, args.output, overwrite=args.overwrite, keep=args.keep)
+    with h5py.File(path, "r") as file:
+        notes = file["general/notes"][()].decode()
+    print(f"{path}: {notes.splitlines()[-1]}")
     return 0
 
 

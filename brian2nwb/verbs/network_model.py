@@ -159,8 +159,10 @@ def _recorded_tables(recorder, by_name: dict, references: dict) -> dict:
                                      for k, run in enumerate(runs)]),
     }
     end = None
-    if runs and recorder.base_seed is None and random_state.readable():
-        end = random_state.capture()  # what the next run() of this process would start from
+    if runs and (recorder.base_seed is None or recorder.continuing) and random_state.readable():
+        # what the next run() of this process would start from; for a seeded recording only between the pieces
+        # of a streamed run (`brian2nwb.stream`), which a continuation goes on with unseeded
+        end = random_state.capture()
     tables.update(random_state_tables(runs, end))
     return tables
 

@@ -18,6 +18,7 @@ from ..errors import Brian2NWBWarning, InvalidFileError
 from ..model.timeline import Step
 from ..nwb.mapping import ModelDescription
 from ..trust.model import MAX_RECORDED_STEPS
+from .snapshot import recorder_of
 from .steps import REPLAY
 
 
@@ -85,16 +86,20 @@ class RebuiltNetwork(Network):
     def run(self, duration, report=None, report_period=10 * second, namespace=None, profile=None, level=0):
         """Brian2's ``run``, with the recording's randomness: run k of this network draws the random numbers
         recorded run k drew (its seed or random state); after the recorded runs, a recording seeded with
-        ``snapshot(seed=s)`` goes on with ``s + k``, and one that recorded random states goes on from the
-        state at its end - so ``from_nwb(path, state="final").run(T)`` is the run the original process
+        ``snapshot(seed=s)`` goes on with ``s + k``, and one that recorded random states (or a stream recovered
+        in the middle of a run, `brian2nwb.recover`) goes on from the state at its end - so ``from_nwb(path, state="final").run(T)`` is the run the original process
         would have made next. A plain ``run()`` without ``namespace`` uses the namespace of the next
         recorded run (or of the last one)."""
         if namespace is None:
             namespace = self.default_namespace()
-        self._randomness_of(self.runs_done)
+        recorder = recorder_of(self)
+        piece = recorder is not None and recorder.continuing  # a further piece of a streamed run: the same run
+        if not piece:
+            self._randomness_of(self.runs_done)
         Network.run(self, duration, report=report, report_period=report_period, namespace=namespace,
                     profile=profile, level=level + 1)
-        self.runs_done += 1
+        if not piece:
+            self.runs_done += 1
 
     def _randomness_of(self, k: int) -> None:
         runs = self.recorded_runs
@@ -103,10 +108,10 @@ class RebuiltNetwork(Network):
                 seed(runs[k].seed)
             elif runs[k].random_state is not None:
                 self._restore_random_state(runs[k].random_state)
+        elif k == len(runs) and self._end_random_state is not None:  # (a seeded recording has one only when a
+            self._restore_random_state(self._end_random_state)       # stream's run was cut: it goes on unseeded)
         elif runs and all(run.seed is not None and run.seed == runs[0].seed + j for j, run in enumerate(runs)):
             seed(runs[0].seed + k)
-        elif k == len(runs) and self._end_random_state is not None:
-            self._restore_random_state(self._end_random_state)
 
     def _restore_random_state(self, state: dict) -> None:
         if random_state.readable():

@@ -13,6 +13,7 @@ from pynwb.file import Subject
 
 from ..brian.network import NetworkView, used_timed_arrays, view_network
 from ..errors import Brian2NWBWarning
+from ..kinds.kind import Stage
 from ..kinds.registry import BY_NAME, REGISTRY, kind_of
 from ..model.timeline import Recording
 from ..nwb.atomic import atomic_path, check_target
@@ -95,9 +96,12 @@ def to_nwb(
 
 
 def write_network(net: Network | None, path: str | os.PathLike, network_tables: dict, *, overwrite: bool,
-                  subject, source_script, compression, compression_opts, backend: str, progress, **metadata) -> Path:
+                  subject, source_script, compression, compression_opts, backend: str, progress, results: bool = True,
+                  **metadata) -> Path:
     """`to_nwb`, with ``network_tables`` added to the model's network tables (a sweep's ``sweep_point``,
-    `brian2nwb.sweep`): the tables must be ones `brian2nwb.model.tables.NETWORK_TABLES` declares."""
+    `brian2nwb.sweep`): the tables must be ones `brian2nwb.model.tables.NETWORK_TABLES` declares. Without
+    ``results``, what the monitors recorded is left out (a stream's model after a piece, `brian2nwb.stream`:
+    the rest, such as a SpikeGeneratorGroup's spikes, is written)."""
     storage = StorageOptions(compression, compression_opts, backend)
     target = check_target(path, overwrite, folder=backend == "zarr")
     recorder = recorder_of(net)
@@ -115,7 +119,7 @@ def write_network(net: Network | None, path: str | os.PathLike, network_tables: 
             model.tables["input_sources"] = inputs
         recording = Recording(model.tables)
         bar.update()
-        left_out = write_results(view, nwbfile, storage, recording)
+        left_out = write_results(view, nwbfile, storage, recording, recorded=None if results else False)
         left_out.extend(write_timed_arrays(timed_arrays, nwbfile, storage))
         left_out.extend(model_left_out)
         left_out.extend(recorder.unreproducible if recorder is not None else [])
@@ -137,19 +141,24 @@ def write_network(net: Network | None, path: str | os.PathLike, network_tables: 
                 narrow_integer_attributes(partial)
         bar.update()
     streamed = stream_of(net)
-    if streamed is not None and streamed.target == target:  # the file holds every piece now
+    if results and streamed is not None and streamed.target == target:  # the file holds every piece now
         streamed.completed()
     return target
 
 
-def write_results(view: NetworkView, nwbfile, storage: StorageOptions, recording: Recording) -> list[str]:
-    """Add every object's results to ``nwbfile``; return what was left out, and why."""
+def write_results(view: NetworkView, nwbfile, storage: StorageOptions, recording: Recording,
+                  recorded: bool | None = None) -> list[str]:
+    """Add every object's results to ``nwbfile``; return what was left out, and why. ``recorded``: only what
+    monitors recorded (True), or all but that (False: a stream's model, whose recordings are in its store)."""
     by_kind: dict[type, list] = {cls: [] for cls in REGISTRY}
     left_out = []
     for obj in view.objects:
         found = kind_of(obj)
+        if found is not None and recorded is not None and (found[1].stage == Stage.MONITORS) != recorded:
+            continue
         if found is None:
-            left_out.append(f"{obj.name} ({type(obj).__name__}: brian2nwb does not know this kind of object)")
+            if recorded is not True:
+                left_out.append(f"{obj.name} ({type(obj).__name__}: brian2nwb does not know this kind of object)")
         elif found[1].unsupported:
             function = getattr(getattr(obj, "function", None), "__name__", None)  # a NetworkOperation's
             calls = f"calls {function}(); " if function and function != "<lambda>" else ""
