@@ -44,7 +44,7 @@ def streamed(path, out, target, flags):
         net, seed = everything(target), 9
         net.add(StateMonitor(net["neurons"], "v", record=[0, 7], name="trace"),
                 PopulationRateMonitor(net["neurons"], name="rate"))
-    brian2nwb.stream(net, path, every=25 * ms, seed=seed, subject=SUBJECT)
+    brian2nwb.stream(net, path, every=25 * ms, seed=seed, commit_every=0, subject=SUBJECT)
     net.run(200 * ms - net.t)
     brian2nwb.to_nwb(net, path, subject=SUBJECT)
     np.savez(out, **{key: value for key, value in dump(net).items() if key.startswith("state/")})

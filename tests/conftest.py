@@ -18,7 +18,7 @@ NAMESPACE_VERSION = namespace_version()
 
 #: The fast tier: no simulation, seconds in all (``python -m pytest -m fast``).
 FAST_MODULES = {"test_units", "test_layout", "test_declared_fields", "test_code_checker", "test_input_sources",
-                "test_regroup"}
+                "test_stream_store"}
 
 
 def pytest_collection_modifyitems(items):

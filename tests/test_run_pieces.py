@@ -16,6 +16,7 @@ from resimulate import dump
 import brian2nwb
 from brian2nwb.brian.internals import forget_recorded
 from brian2nwb.brian.pieces import piece_ends
+from brian2nwb.kinds import spikemonitor
 from brian2nwb.verbs.stream import split_runs
 
 tau = 10 * ms
@@ -98,17 +99,24 @@ def test_stop_inside_a_piece_ends_the_run(tmp_path):
 
 
 @pytest.mark.parametrize("target", ["numpy", "cython"])
-def test_a_streamed_recording_writes_the_same_file(tmp_path, target):
+def test_a_streamed_recording_writes_the_same_file(tmp_path, target, monkeypatch):
+    """... completed from disk: spikes grouped by neuron through buckets (a tiny memory budget), traces a slice
+    of rows at a time."""
+    monkeypatch.setattr(spikemonitor, "REGROUP_BYTES", 4096)
     prefs.codegen.target = target
+    def more_monitors(net):  # a StateMonitor with more elements than samples is split into parts
+        net.add(PopulationRateMonitor(net["neurons"], name="rate"), SpikeMonitor(net["inputs"], name="input_spikes"),
+                StateMonitor(net["neurons"], "v", record=True, dt=20 * ms, name="wide"))
+
     whole = noisy_network()
-    whole.add(PopulationRateMonitor(whole["neurons"], name="rate"), SpikeMonitor(whole["inputs"], name="input_spikes"))
+    more_monitors(whole)
     brian2nwb.snapshot(whole, seed=5)
     whole.run(250 * ms)
     expected = dump(whole)
     brian2nwb.to_nwb(whole, tmp_path / "whole.nwb", subject=SUBJECT, **SAME)
 
     net = noisy_network()
-    net.add(PopulationRateMonitor(net["neurons"], name="rate"), SpikeMonitor(net["inputs"], name="input_spikes"))
+    more_monitors(net)
     streaming = brian2nwb.stream(net, tmp_path / "streamed.nwb", every=60 * ms, seed=5)
     net.run(250 * ms)
     assert streaming.store.path.exists()
@@ -116,8 +124,49 @@ def test_a_streamed_recording_writes_the_same_file(tmp_path, target):
     assert net["spikes"].count[:].sum() == len(expected["spikes/i"])  # count keeps counting every spike
     written = brian2nwb.to_nwb(net, tmp_path / "streamed.nwb", subject=SUBJECT, **SAME)
     assert not streaming.store.path.exists()
+    assert len(net["spikes"].t) == len(net["trace"].t) == 0  # completed from disk: the last piece was written too
     assert_same(read_plain(written), read_plain(tmp_path / "whole.nwb"))
     assert_identical(resimulate(written, "numpy" if target == "numpy" else "cython"), expected)
+
+
+def test_monitors_can_keep_nothing_between_runs(tmp_path):
+    """keep="nothing": after each run the monitors hold nothing; two runs with a value set between them write
+    the file the same runs write without streaming."""
+    def two_runs(net):
+        net.run(70 * ms)
+        net["neurons"].v = 0.25
+        net.run(50 * ms)
+
+    whole = noisy_network()
+    brian2nwb.snapshot(whole, seed=2)
+    two_runs(whole)
+    brian2nwb.to_nwb(whole, tmp_path / "whole.nwb", subject=SUBJECT, **SAME)
+    net = noisy_network()
+    brian2nwb.stream(net, tmp_path / "streamed.nwb", every=30 * ms, seed=2, keep="nothing")
+    net.run(70 * ms)
+    assert len(net["spikes"].t) == len(net["trace"].t) == 0 and net["spikes"].count[:].sum() > 0
+    net["neurons"].v = 0.25
+    net.run(50 * ms)
+    assert len(net["trace"].t) == 0
+    written = brian2nwb.to_nwb(net, tmp_path / "streamed.nwb", subject=SUBJECT, **SAME)
+    assert_same(read_plain(written), read_plain(tmp_path / "whole.nwb"))
+
+
+def test_a_byte_budget_sets_the_pieces(tmp_path):
+    """max_bytes: after a short first piece that measures the rate, each piece holds about 80% of the budget
+    (here the traces, 24 bytes a step, dominate); the file is the one the whole run writes."""
+    whole = noisy_network()
+    brian2nwb.snapshot(whole, seed=4)
+    whole.run(300 * ms)
+    brian2nwb.to_nwb(whole, tmp_path / "whole.nwb", subject=SUBJECT, **SAME)
+    net = noisy_network()
+    streaming = brian2nwb.stream(net, tmp_path / "streamed.nwb", every=1 * second, seed=4, max_bytes=20_000)
+    net.run(300 * ms)
+    ends = [end for end, _ in streaming.pieces]
+    assert ends[0] == pytest.approx(0.01) and len(ends) >= 4
+    assert all(10_000 < size <= 20_000 for _, size in streaming.pieces[1:])
+    written = brian2nwb.to_nwb(net, tmp_path / "streamed.nwb", subject=SUBJECT, **SAME)
+    assert_same(read_plain(written), read_plain(tmp_path / "whole.nwb"))
 
 
 def test_what_cannot_be_streamed_is_refused_before_it_runs(tmp_path):
@@ -130,6 +179,12 @@ def test_what_cannot_be_streamed_is_refused_before_it_runs(tmp_path):
         brian2nwb.stream(noisy_network(), tmp_path / "sim.nwb")
     with pytest.raises(ValueError, match="positive"):
         brian2nwb.stream(noisy_network(), tmp_path / "other.nwb", every=0 * ms)
+    with pytest.raises(ValueError, match="'piece' or 'nothing'"):
+        brian2nwb.stream(noisy_network(), tmp_path / "other.nwb", keep="all")
+    with pytest.raises(ValueError, match="max_bytes"):
+        brian2nwb.stream(noisy_network(), tmp_path / "other.nwb", max_bytes=0)
+    with pytest.raises(TypeError, match="pass it to to_nwb"):
+        brian2nwb.stream(noisy_network(), tmp_path / "other.nwb", backend="zarr")
 
 
 def magic_simulation(stream_to=None):
@@ -168,5 +223,5 @@ def test_a_magic_network_streams_too(tmp_path):
     trace_data = [values[key] for key in values if key.startswith("acquisition/statemonitor") and key.endswith("/data")]
     assert len(trace_data) == 1 and np.array_equal(trace_data[0], expected["v"].T)
     assert len(expected["t"]) >= 15
-    with pytest.raises(RuntimeError, match="written to .*magic.nwb by to_nwb and removed"):
+    with pytest.raises(RuntimeError, match="magic.nwb.stream, which is closed .to_nwb wrote them"):
         brian2nwb.to_nwb(None, tmp_path / "again.nwb")

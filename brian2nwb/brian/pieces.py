@@ -42,19 +42,20 @@ def clock_steps(objects) -> list[float]:
     return sorted(steps) or [float(defaultclock.dt / second)]
 
 
-def run_in_pieces(net, run: Callable, duration: float, every: float, between: Callable, objects: Callable,
-                  **arguments) -> None:
+def run_in_pieces(net, run: Callable, duration: float, every: float | Callable[[], float], between: Callable,
+                  objects: Callable, **arguments) -> None:
     """``run(duration, **arguments)`` made as pieces ending at `piece_ends`; ``between(net)`` after every piece
     but the last (the last piece's data stay for the caller). ``run`` is Brian2's own ``Network.run`` of
-    ``net``; ``objects()`` the network's objects (whose clocks the pieces end on, asked again after each
-    piece); ``arguments`` the run's keyword arguments (``level`` already counting the caller's frames)."""
+    ``net``; ``every`` the longest piece in seconds (or a function giving it, asked before each piece);
+    ``objects()`` the network's objects (whose clocks the pieces end on, asked again after each piece);
+    ``arguments`` the run's keyword arguments (``level`` already counting the caller's frames)."""
     from brian2 import second
 
     start = network_time(net)  # a magic network that starts a new simulation moves it back to 0: see below
     end_of_run = start + duration
     while True:
         steps = clock_steps(objects())
-        end = piece_ends(start, end_of_run - start, every, steps)[0]
+        end = piece_ends(start, end_of_run - start, every() if callable(every) else every, steps)[0]
         run((end - start) * second, **arguments)
         if was_stopped(net):
             return  # stop() ended the run inside this piece, as it would have ended the whole run

@@ -2,12 +2,14 @@
 
 Every writer of results reads a monitor's recorded variables through `recorded_values`, so a streamed monitor,
 which holds only the current piece, is written whole: the earlier pieces come from where the stream keeps them.
+When the whole recording is on disk (`on_disk`: a stream being completed), writers of large recordings read it
+from there piece by piece instead of gathering it in memory.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 
@@ -15,8 +17,21 @@ import numpy as np
 _EARLIER: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def stream_earlier(monitor, earlier: Callable[[str], np.ndarray]) -> None:
-    """Say where the pieces of ``monitor`` streamed so far are (``earlier(variable)`` -> their values)."""
+class Pieces(Protocol):
+    """Where a monitor's streamed pieces are (`brian2nwb.verbs.stream`)."""
+
+    def values(self, variable: str) -> np.ndarray:
+        """The values of ``variable`` in the pieces, in memory."""
+
+    def dataset(self, variable: str):
+        """``(dataset, rows)``: the array on disk (h5py) holding them in its first ``rows`` rows."""
+
+    def scratch(self):
+        """An empty h5py group for the temporary datasets of a writer."""
+
+
+def stream_earlier(monitor, earlier: Pieces) -> None:
+    """Say where the pieces of ``monitor`` streamed so far are."""
     _EARLIER[monitor] = earlier
 
 
@@ -26,5 +41,13 @@ def recorded_values(monitor, variable: str) -> np.ndarray:
     earlier = _EARLIER.get(monitor)
     if earlier is None:
         return current
-    before = earlier(variable)
+    before = earlier.values(variable)
     return np.concatenate([before, current], axis=0) if len(before) else current
+
+
+def on_disk(monitor) -> Pieces | None:
+    """The pieces of a streamed monitor that holds nothing itself (its whole recording is on disk), else None."""
+    earlier = _EARLIER.get(monitor)
+    if earlier is None or np.asarray(monitor.variables["N"].get_value()).item() != 0:  # (an array of one)
+        return None
+    return earlier

@@ -12,15 +12,20 @@ from pynwb import NWBFile
 from pynwb.misc import Units
 
 from ..brian.build import BuildContext
-from ..brian.recorded import recorded_values
+from ..brian.recorded import on_disk, recorded_values
 from ..model.description import ObjectDescription
 from ..model.quantities import dimensions_of, si_unit_name
 from ..nwb.by_neuron import ByNeuron
 from ..nwb.datasets import OneChunk, StorageOptions
 from ..nwb.extension import QuantityData
+from ..nwb.regroup import regroup
 from .kind import Kind, Stage
 from .monitor import MONITOR, MONITOR_SPEC, describe_events, source_of
 
+#: Spikes read at a time from a recording on disk (and the chunk of its regrouped datasets).
+SLICE = 1 << 20
+#: Memory for grouping a recording on disk by neuron (`brian2nwb.nwb.regroup`): more spikes go through buckets.
+REGROUP_BYTES = 64 * 2**20
 #: Columns of our Units table that a recorded variable's column must not replace.
 _UNITS_RESERVED = {"id", "spike_times", "obs_intervals", "electrodes", "electrode_group", "waveform_mean",
                    "waveform_sd", "waveforms", "population", "neuron", "monitor"}
@@ -50,23 +55,52 @@ class _SpikesByNeuron:
     monitor: SpikeMonitor
     population: str
     first_index: int
-    index: np.ndarray  # the neuron of each recorded spike (Brian2's own array, not a copy)
+    index: np.ndarray | None  # the neuron of each recorded spike (Brian2's own array); None: on disk, regrouped
     per_neuron: np.ndarray  # number of spikes of each neuron of the monitored group
+    regrouped: dict | None = None  # a recording on disk: each recorded variable in neuron order (datasets)
 
     @classmethod
     def of(cls, monitor: SpikeMonitor) -> _SpikesByNeuron:
         population, first_index = population_of(monitor.source)
+        stored = on_disk(monitor)
+        if stored is not None:
+            per_neuron, regrouped = _regrouped(monitor, stored)
+            return cls(monitor, population, first_index, index=None, per_neuron=per_neuron, regrouped=regrouped)
         index = recorded_values(monitor, "i")
         return cls(monitor, population, first_index, index=index, per_neuron=_per_neuron(monitor, index))
 
+    def values(self, variable: str):
+        """The values of a recorded variable: in recording order, or on disk in neuron order (`regrouped`)."""
+        return self.regrouped[variable] if self.regrouped is not None else recorded_values(self.monitor, variable)
 
-def _per_neuron(monitor: SpikeMonitor, index: np.ndarray) -> np.ndarray:
+
+def _per_neuron(monitor: SpikeMonitor, index, spikes: int | None = None) -> np.ndarray:
     """Spikes per neuron: Brian2's own ``count`` when it adds up to the recorded spikes (it is kept for
-    every neuron as spikes come), else counted here (a pass over every spike)."""
+    every neuron as spikes come), else counted here (a pass over every spike, a slice at a time)."""
+    spikes = len(index) if spikes is None else spikes
     count = np.asarray(monitor.variables["count"].get_value()).astype(np.int64)
-    if len(count) == len(monitor.source) and count.min(initial=0) >= 0 and int(count.sum()) == len(index):
+    if len(count) == len(monitor.source) and count.min(initial=0) >= 0 and int(count.sum()) == spikes:
         return count
-    return np.bincount(index, minlength=len(monitor.source))
+    count = np.zeros(len(monitor.source), dtype=np.int64)
+    for start in range(0, spikes, SLICE):
+        count += np.bincount(np.asarray(index[start:min(start + SLICE, spikes)]), minlength=len(count))
+    return count
+
+
+def _regrouped(monitor: SpikeMonitor, stored) -> tuple[np.ndarray, dict]:
+    """A recording on disk (a stream's pieces) grouped by neuron out of core (`brian2nwb.nwb.regroup`): the
+    spikes per neuron and, for each recorded variable but ``i``, a temporary dataset in neuron order."""
+    index, spikes = stored.dataset("i")
+    per_neuron = _per_neuron(monitor, index, spikes)
+    variables = sorted(set(monitor.record_variables) - {"i"})
+    columns = {name: stored.dataset(name)[0] for name in ["i", *variables]}
+    if spikes == 0:
+        return per_neuron, {name: np.zeros(0, dtype=columns[name].dtype) for name in variables}
+    scratch = stored.scratch()
+    regrouped = {name: scratch.create_dataset(name, shape=(spikes,), dtype=columns[name].dtype,
+                                              chunks=(min(spikes, SLICE),)) for name in variables}
+    regroup(columns, "i", per_neuron, regrouped, memory=REGROUP_BYTES, scratch=scratch.create_group("buckets"))
+    return per_neuron, regrouped
 
 
 def write_units(monitors: list[SpikeMonitor], nwbfile: NWBFile, storage: StorageOptions, recording) -> list[str]:
@@ -89,7 +123,7 @@ def write_units(monitors: list[SpikeMonitor], nwbfile: NWBFile, storage: Storage
     spikes = [_SpikesByNeuron.of(m) for m in monitors if m.record]
     if not spikes:
         return left_out
-    if all(len(s.index) == 0 for s in spikes):  # an empty spike_times column makes nwbinspector's
+    if all(not s.per_neuron.any() for s in spikes):  # an empty spike_times column makes nwbinspector's
         return left_out + [f"{', '.join(m.name for m in monitors if m.record)} (recorded no spikes: no Units "
                            "table, whose empty spike_times column nwbinspector cannot inspect)"]  # table checks fail
     sizes = [len(s.per_neuron) for s in spikes]
@@ -164,8 +198,8 @@ def _ragged(spikes: list[_SpikesByNeuron], sources: list, storage: StorageOption
     """
     present = [(entry, source) for entry, source in zip(spikes, sources) if source is not None]
     dtype = present[0][0].monitor.variables[present[0][1]].dtype  # (not the values: a stream's are on disk)
-    chunks = ByNeuron([(recorded_values(entry.monitor, source) if source is not None else None, entry.index,
-                        entry.per_neuron) for entry, source in zip(spikes, sources)], dtype)
+    chunks = ByNeuron([(entry.values(source) if source is not None else None, entry.index, entry.per_neuron)
+                       for entry, source in zip(spikes, sources)], dtype)
     column = make_column(chunks.array() if chunks.blocks <= 1 else chunks)
     counts = np.concatenate([s.per_neuron if source is not None else np.zeros_like(s.per_neuron)
                              for s, source in zip(spikes, sources)])

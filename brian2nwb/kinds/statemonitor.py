@@ -25,12 +25,12 @@ from pynwb import NWBFile
 from pynwb.spec import NWBAttributeSpec, NWBGroupSpec
 
 from ..brian.build import BuildContext
-from ..brian.recorded import recorded_values
+from ..brian.recorded import on_disk, recorded_values
 from ..errors import UnsafeModelError
 from ..model.description import ObjectDescription
 from ..model.quantities import dimensions_of, si_unit_name
 from ..model.tables import TableDoc
-from ..nwb.datasets import StorageOptions, sampling
+from ..nwb.datasets import RowSlices, StorageOptions, sampling
 from ..nwb.extension import nwb_class
 from ..nwb.metadata import provenance_comment
 from ..nwb.spec import dimensions_attribute, int_attribute, name_attribute
@@ -72,10 +72,11 @@ def write_state_monitors(monitors: list[StateMonitor], nwbfile: NWBFile, storage
         timing = sampling(times, float(monitor.clock.dt_))
         indices = np.asarray(monitor.record, dtype=np.int64)
         blocks = column_blocks(len(indices), len(times))
+        stored = on_disk(monitor)  # a stream's recording: read from disk a slice of rows at a time
         for variable in sorted(monitor.record_variables):
             brian_variable = monitor.variables[variable]
-            values = recorded_values(monitor, variable)  # (time, recorded index)
-            dims = dimensions_of(brian_variable.dim)
+            values = stored.dataset(variable)[0] if stored is not None else recorded_values(monitor, variable)
+            dims = dimensions_of(brian_variable.dim)  # values: (time, recorded index)
             for part, block in enumerate(blocks):
                 split = len(blocks) > 1
                 where = (f" Part {part} of {len(blocks)} of the recording, split by columns so that time stays "
@@ -84,7 +85,8 @@ def write_state_monitors(monitors: list[StateMonitor], nwbfile: NWBFile, storage
                     name=f"{monitor.name}_{variable}" + (f"_part{part}" if split else ""),
                     description=f"'{variable}' of the Brian2 group '{monitor.source.name}' recorded by the "
                                 f"StateMonitor '{monitor.name}'; column k is element recorded_indices[k].{where}",
-                    data=storage.wrap(_as_storable(values[:, block])),
+                    data=storage.wrap(RowSlices(values, len(times), block, _as_storable) if stored is not None
+                                      else _as_storable(values[:, block])),
                     unit=si_unit_name(dims), dimensions=dims,
                     monitor=monitor.name, source=monitor.source.name, variable=variable,
                     recorded_indices=indices[block], **({"part": part, "parts": len(blocks)} if split else {}),

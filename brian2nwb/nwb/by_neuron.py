@@ -19,6 +19,8 @@ from hdmf.data_utils import AbstractDataChunkIterator, DataChunk
 BLOCKS = 8
 #: Columns with fewer values than this are ordered in one block and written as one array.
 MIN_BLOCK_VALUES = 1 << 20
+#: Values of a block read from a column in neuron order already (on disk: 32 MiB of float64).
+ORDERED_BLOCK_VALUES = 1 << 22
 #: A block spans at most this many neurons: one 16-bit radix pass orders it.
 MAX_BLOCK_NEURONS = 1 << 16
 
@@ -61,7 +63,9 @@ class ByNeuron(AbstractDataChunkIterator):
     ----------
     parts : list of (values or None, index, per_neuron)
         Per monitor, in row order: the recorded values (None: this monitor's rows have
-        none), the neuron of each recorded value, and the number of values per neuron.
+        none), the neuron of each recorded value (None: the values are in neuron order
+        already, e.g. a dataset on disk, read a block at a time), and the number of values
+        per neuron.
     dtype : numpy.dtype
         The column's type.
     """
@@ -74,12 +78,13 @@ class ByNeuron(AbstractDataChunkIterator):
             if values is None:
                 continue
             size = len(per_neuron)
-            most = max(MIN_BLOCK_VALUES, -(-len(index) // BLOCKS))
             starts = np.concatenate([[0], np.cumsum(per_neuron, dtype=np.int64)])
+            most = ORDERED_BLOCK_VALUES if index is None else max(MIN_BLOCK_VALUES, -(-len(index) // BLOCKS))
             for first, stop in neuron_blocks(per_neuron, most):
                 count = int(starts[stop] - starts[first])
                 if count:
-                    self._tasks.append((values, index, first, stop, size, position, position + count))
+                    where = (int(starts[first]), int(starts[stop])) if index is None else (first, stop, size)
+                    self._tasks.append((values, index, where, position, position + count))
                     position += count
         self._length = position
         self._next = 0
@@ -94,9 +99,15 @@ class ByNeuron(AbstractDataChunkIterator):
     def array(self) -> np.ndarray:
         """The whole column in memory."""
         data = np.empty(self._length, dtype=self._dtype)
-        for values, index, first, stop, size, start, end in self._tasks:
-            np.take(values, block_order(index, first, stop, size), out=data[start:end])
+        for task in self._tasks:
+            data[task[3]:task[4]] = self._block(*task[:3])
         return data
+
+    @staticmethod
+    def _block(values, index, where) -> np.ndarray:
+        if index is None:  # in order already
+            return np.asarray(values[where[0]:where[1]])
+        return np.take(values, block_order(index, *where))
 
     def __iter__(self):
         return self
@@ -104,9 +115,9 @@ class ByNeuron(AbstractDataChunkIterator):
     def __next__(self) -> DataChunk:
         if self._next >= len(self._tasks):
             raise StopIteration
-        values, index, first, stop, size, start, end = self._tasks[self._next]
+        values, index, where, start, end = self._tasks[self._next]
         self._next += 1
-        data = np.take(values, block_order(index, first, stop, size)).astype(self._dtype, copy=False)
+        data = self._block(values, index, where).astype(self._dtype, copy=False)
         return DataChunk(data=data, selection=np.s_[start:end])
 
     def recommended_chunk_shape(self):

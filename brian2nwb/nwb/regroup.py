@@ -11,7 +11,8 @@ disk, whatever its size:
    `brian2nwb.nwb.by_neuron` (stable: time order kept), and write it where its neurons' rows start.
 
 The extra disk traffic is one read and one write of the spikes (the floor of an out-of-core sort), the memory
-about ``memory`` bytes; spikes that fit in ``memory`` skip the first pass. Only the first ``counts.sum()``
+about ``memory`` bytes (the values read, their ordered copy and two int64 arrays per spike: ``memory / (2 x
+bytes per spike + 16)`` spikes at a time); spikes that fit skip the first pass. Only the first ``counts.sum()``
 values of each column are read: a stream's datasets may hold the tail of a piece cut short by a crash.
 """
 
@@ -35,7 +36,9 @@ def regroup(columns: dict, index: str, counts: np.ndarray, destinations: dict, m
     length = int(counts.sum())
     values = [name for name in columns if name != index]
     width = sum(np.dtype(columns[name].dtype).itemsize for name in columns)
-    most = max(1, memory // max(width, 1))
+    # per spike in memory: its values read, their gathered copy, and two int64 arrays (the neuron or bucket of
+    # each, the order): a slice or bucket of `most` spikes then takes about `memory` bytes
+    most = max(1, memory // (2 * width + 16))
     starts = np.concatenate([[0], np.cumsum(counts)])
     if length <= most:  # it fits: order it in memory straight from the columns
         data = {name: np.asarray(columns[name][:length]) for name in columns}

@@ -64,18 +64,24 @@ def recover(path: str | os.PathLike, output: str | os.PathLike | None = None, *,
     if not folder.exists():
         raise FileNotFoundError(f"{folder} does not exist: there is no stream of {path} to recover.")
     target = check_target(output if output is not None else path, overwrite)
-    store = StreamStore(folder, mode="r")
     try:
-        if store.pieces == 0:
-            raise InvalidFileError(f"{folder} holds no complete piece: the process ended during the stream's first "
-                                   "piece, before anything was committed. There is nothing to recover.")
-        model_path = store.model_path(store.pieces)
+        store = StreamStore(folder, mode="r")
+    except OSError as error:  # not HDF5, cut short, or missing
+        raise InvalidFileError(f"{folder / 'pieces.h5'} cannot be read ({error}): this stream cannot be "
+                               "recovered.") from None
+    try:
+        if store.commits == 0:
+            raise InvalidFileError(f"{folder} holds no committed piece: the process ended before the stream's first "
+                                   "commit (during its first piece). There is nothing to recover.")
+        model_path = store.model_path(store.commits)
+        if not model_path.is_file():
+            raise InvalidFileError(f"{model_path} is missing: the stream's last commit cannot be recovered.")
         rebuilt = from_nwb(model_path, state="final", progress=False)  # the monitors, named as recorded
         streamed = set(store.monitors())
         for monitor in rebuilt.objects:
             if monitor.name in streamed:
-                stream_earlier(monitor, lambda variable, name=monitor.name, like=monitor:
-                               store.values(name, variable, like.variables[variable].get_value()))
+                stream_earlier(monitor, store.pieces_of(monitor.name, lambda variable, monitor=monitor:
+                                                        monitor.variables[variable].get_value()))
         with nwb_io(model_path, "r") as source:
             nwbfile = source.read()
             recording = Recording(model_from_nwb(nwbfile.lab_meta_data["brian2"], BY_NWB_TYPE).tables)
@@ -83,7 +89,7 @@ def recover(path: str | os.PathLike, output: str | os.PathLike | None = None, *,
                                objects=sorted(rebuilt.objects, key=lambda obj: obj.name))
             left_out = write_results(view, nwbfile, StorageOptions("auto", None, "hdf5"), recording, recorded=True)
             recovered = (f"Recovered by brian2nwb.recover from the stream of a process that ended before to_nwb: "
-                         f"the recording up to t = {store.t_end:g} s ({store.pieces} pieces), with the model, "
+                         f"the recording up to t = {store.t_end:g} s (commit {store.commits}), with the model, "
                          "timeline and state at that time.")
             nwbfile.fields["notes"] = f"{nwbfile.notes}\n{recovered}" if nwbfile.notes else recovered
             nwbfile.set_modified()  # (hdmf exports an unmodified container as it was read)

@@ -3,11 +3,12 @@
 After ``stream(net, "sim.nwb", every=10*second)``, every ``run()`` is made as pieces of at most ``every`` of
 simulated time (`brian2nwb.brian.pieces`: bit-identical to the whole run, recorded as one run). After each
 piece but a run's last, each monitor's new data is appended to ``sim.nwb.stream/pieces.h5``
-(`brian2nwb.nwb.stream_store`), the model as it stands is written beside it (``to_nwb`` without the results:
-what `brian2nwb.recover` completes if the process dies), and the monitor is emptied: it holds the current
-piece. ``to_nwb(net, "sim.nwb")`` writes the file as it would have without streaming (the monitors' earlier
-pieces read back where the writers read what a monitor recorded, `brian2nwb.brian.recorded`) and removes the
-stream's folder.
+(`brian2nwb.nwb.stream_store`) and the monitor emptied: it holds the current piece. From time to time (see
+``commit_every``) the pieces are committed with the model as it stands (``to_nwb`` without the recordings):
+what `brian2nwb.recover` completes if the process dies. ``to_nwb(net, "sim.nwb")`` writes the last piece too
+and then the file as it would have without streaming, reading the recording from disk (the writers read what
+a monitor recorded through `brian2nwb.brian.recorded`; spikes are grouped by neuron out of core), and removes
+the stream's folder.
 
 Refused: C++ standalone (before anything runs) and ``restore()`` (it would rewind what is written).
 """
@@ -15,6 +16,7 @@ Refused: C++ standalone (before anything runs) and ``restore()`` (it would rewin
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -36,36 +38,76 @@ from .snapshot import recorder_of, snapshot
 STREAMED = (EventMonitor, StateMonitor, PopulationRateMonitor)
 
 _STREAMS: dict = {}  # id(network) -> Stream
+#: With ``max_bytes``, a piece is planned to fill this share of it (the rate of the last piece may change).
+BUDGET_SHARE = 0.8
+#: By default a stream commits once the time since its last commit is this many times what the last commit's
+#: model write took.
+COMMIT_COST = 10
 
 
 class Stream:
     """A network's streamed recording: the target file, the store of its pieces, and what ``to_nwb`` is given
-    when the model is written after each piece."""
+    when the model is written at a commit."""
 
-    def __init__(self, net: Network, target: Path, recorder, to_nwb_arguments: dict):
+    def __init__(self, net: Network, target: Path, recorder, to_nwb_arguments: dict, commit_every: float | None,
+                 every: float, max_bytes: int | None):
         self.net, self.target, self.recorder = net, target, recorder
         self.to_nwb_arguments = to_nwb_arguments
+        self.commit_every, self.every, self.max_bytes = commit_every, every, max_bytes
         self.store = StreamStore(store_path(target))
+        #: Every piece written: (simulated time at its end in seconds, bytes of recorded data).
+        self.pieces: list[tuple[float, int]] = []
+        self._committed_at = time.perf_counter()
+        self._model_seconds = 0.0  # what the last model write took
+        self._flushed_at = network_time(net)
+        self._rate: float | None = None  # bytes per simulated second of the last piece
+
+    def piece_length(self) -> float:
+        """The longest next piece (seconds): ``every``, and with ``max_bytes``, what the last piece's bytes per
+        simulated second would fill (the first piece: a hundredth of ``every`` to measure it)."""
+        if self.max_bytes is None:
+            return self.every
+        if self._rate is None:
+            return self.every / 100
+        return min(self.every, BUDGET_SHARE * self.max_bytes / self._rate) if self._rate > 0 else self.every
 
     def monitors(self) -> list:
         """The monitors of the recording (a magic network's too: it holds no objects between runs)."""
         return [obj for obj in self.recorder.view().objects if isinstance(obj, STREAMED) and _records(obj)]
 
-    def flush(self, net=None) -> None:
-        """Append every monitor's current piece to the store, write the model beside it, commit the piece and
-        empty the monitors."""
+    def flush(self, net=None, commit: bool | None = None) -> None:
+        """Append every monitor's current piece to the store and empty the monitors; commit (write the model
+        beside the pieces, then mark them kept) when ``commit`` or, if None, when one is due."""
         if not self.store.file.id.valid:
             raise RuntimeError(f"The stream of {self.target} was completed by to_nwb; call brian2nwb.stream() "
                                "again to record further runs into another file.")
         monitors = self.monitors()
+        size = 0
         for monitor in monitors:
-            self.store.append(monitor.name, {name: monitor.variables[name].get_value()
-                                             for name in _variables(monitor)})
-        self._write_model(self.store.model_path(self.store.pieces + 1))
-        self.store.commit(network_time(self.net))
+            arrays = {name: monitor.variables[name].get_value() for name in _variables(monitor)}
+            self.store.append(monitor.name, arrays)
+            size += sum(array.nbytes for array in arrays.values())
+        now = network_time(self.net)
+        if now > self._flushed_at:  # (a magic network's new simulation starts again at 0)
+            self._rate = size / (now - self._flushed_at)
+        self._flushed_at = now
+        self.pieces.append((now, size))
+        if commit or (commit is None and self._commit_due()):
+            started = time.perf_counter()
+            self._write_model(self.store.model_path(self.store.commits + 1))
+            self.store.commit(now)
+            self._committed_at = time.perf_counter()
+            self._model_seconds = self._committed_at - started
         for monitor in monitors:
-            stream_earlier(monitor, lambda variable, monitor=monitor: self.earlier(monitor, variable))
+            stream_earlier(monitor, self.store.pieces_of(monitor.name, lambda name, monitor=monitor:
+                                                         monitor.variables[name].get_value()))
             forget_recorded(monitor)
+
+    def _commit_due(self) -> bool:
+        """``commit_every`` seconds passed since the last commit; by default, `COMMIT_COST` times what writing
+        the model took (so that it costs at most about 1/`COMMIT_COST` of the time)."""
+        since = time.perf_counter() - self._committed_at
+        return since >= (self.commit_every if self.commit_every is not None else COMMIT_COST * self._model_seconds)
 
     def _write_model(self, path: Path) -> None:
         """The file ``to_nwb`` would write now, without the results (they are in the store)."""
@@ -78,13 +120,6 @@ class Stream:
             write_network(self.net, path, {}, overwrite=False, backend="hdf5", progress=False, results=False,
                           **arguments)
 
-    def earlier(self, monitor, variable: str):
-        """The pieces of ``monitor`` written so far."""
-        if not self.store.file.id.valid:
-            raise RuntimeError(f"The earlier pieces of '{monitor.name}' were written to {self.target} by to_nwb "
-                               "and removed: read that file (the monitor holds only its last piece).")
-        return self.store.values(monitor.name, variable, monitor.variables[variable].get_value())
-
     def completed(self) -> None:
         """The file is written: the pieces are no longer needed."""
         self.store.remove()
@@ -92,7 +127,8 @@ class Stream:
 
 
 def stream(net: Network | None, path: str | os.PathLike, every=10 * second, *, seed: int | None = None,
-           overwrite: bool = False, **to_nwb_arguments) -> Stream:
+           overwrite: bool = False, keep: str = "piece", max_bytes: int | None = None,
+           commit_every: float | None = None, **to_nwb_arguments) -> Stream:
     """Write the recording into ``path`` while ``net`` runs; ``to_nwb(net, path)`` completes the file.
 
     Parameters
@@ -104,10 +140,24 @@ def stream(net: Network | None, path: str | os.PathLike, every=10 * second, *, s
     every : Quantity
         Simulated time between two pieces (rounded down to whole time steps): each monitor holds at most
         this much recording.
+    max_bytes : int, optional
+        A budget for a piece's recorded data (all monitors): pieces are also shortened so that, at the rate the
+        last piece recorded, the next one fills about 80% of it (the first piece, a hundredth of ``every``,
+        measures the rate). A burst of activity can exceed it; Brian2's arrays may reserve up to twice
+        their data.
     seed : int, optional
         As for `brian2nwb.snapshot` (which ``stream`` calls when the network has no recorder yet).
     overwrite : bool
         Replace an existing ``path`` when the file is completed.
+    keep : {"piece", "nothing"}
+        What the monitors hold between runs: the last piece of the last run (``"piece"``; during a run they
+        hold the current piece), or nothing (``"nothing"``: the last piece is written too, so that nothing
+        recorded stays in memory between runs; the recording is read from the file).
+    commit_every : float, optional
+        Wall-clock seconds between two commits: what `recover` restores after a crash ends at the last one. A
+        commit writes the model as it stands (``to_nwb`` without the recordings) beside the pieces; by default
+        one is made after a piece once ten times what the last one took has passed (so that commits cost about
+        a tenth of the time at most); 0 commits after every piece.
     **to_nwb_arguments
         `to_nwb`'s ``subject``, ``source_script``, ``compression`` and NWBFile fields (``session_description``,
         ``identifier``...), for the model written after each piece: what `recover` puts in the file if the
@@ -120,9 +170,8 @@ def stream(net: Network | None, path: str | os.PathLike, every=10 * second, *, s
     Notes
     -----
     While streaming, a monitor holds the recording since the last piece (``SpikeMonitor.count`` keeps counting
-    every spike). After each piece the model is written (``to_nwb`` without the results, into the stream's
-    folder): for a model of many synapses, choose ``every`` so that this write stays small next to the piece's
-    simulation. Runtime device only (numpy and Cython targets).
+    every spike); once ``to_nwb`` completes the file, nothing (its last piece is written too). Runtime device
+    only (numpy and Cython targets).
     """
     if standalone.active():
         raise RuntimeError("C++ standalone cannot be streamed: its monitors are filled when the program ends. "
@@ -137,11 +186,18 @@ def stream(net: Network | None, path: str | os.PathLike, every=10 * second, *, s
     length = float(every / second)
     if not length > 0:
         raise ValueError(f"every must be a positive time, not {every!r}.")
+    if keep not in ("piece", "nothing"):
+        raise ValueError(f"keep must be 'piece' or 'nothing', not {keep!r}.")
+    if max_bytes is not None and not (isinstance(max_bytes, int) and max_bytes > 0):
+        raise ValueError(f"max_bytes must be a positive number of bytes, not {max_bytes!r}.")
+    if commit_every is not None and not commit_every >= 0:
+        raise ValueError(f"commit_every must be a number of seconds (0 or more), not {commit_every!r}.")
     net = net if net is not None else magic_network
     recorder = snapshot(net, seed=seed)  # the network's recorder (snapshot() returns one made earlier)
-    streamed = Stream(net, target, recorder, to_nwb_arguments)
+    streamed = Stream(net, target, recorder, to_nwb_arguments, commit_every, length, max_bytes)
     _STREAMS[id(net)] = streamed
-    split_runs(net, every, streamed.flush, recorder)
+    split_runs(net, streamed.piece_length, streamed.flush, recorder,
+               after=streamed.flush if keep == "nothing" else None)
     hook_network_methods(net, {"restore": _refuse_restore})
     return streamed
 
@@ -159,13 +215,14 @@ def stream_of(net: Network | None) -> Stream | None:
     return _STREAMS.get(id(net if net is not None else magic_network))
 
 
-def split_runs(net: Network, every, between: Callable, recorder=None) -> None:
-    """Make every later ``net.run(duration, ...)`` a sequence of runs of at most ``every`` (a Brian2 time),
-    recorded by ``net``'s `brian2nwb.snapshot` recorder as one run; ``between(net)`` runs between pieces."""
+def split_runs(net: Network, every, between: Callable, recorder=None, after: Callable | None = None) -> None:
+    """Make every later ``net.run(duration, ...)`` a sequence of runs of at most ``every`` (a Brian2 time, or
+    a function giving the next piece's longest length in seconds), recorded by ``net``'s `brian2nwb.snapshot`
+    recorder as one run; ``between(net)`` runs between pieces, ``after(net)`` after the run's last one."""
     recorder = recorder if recorder is not None else recorder_of(net)
     if recorder is None:
         raise RuntimeError("Call brian2nwb.snapshot(net) before splitting its runs.")
-    length = float(every / second)
+    length = every if callable(every) else float(every / second)
 
     def run(original):
         def hooked(duration, report=None, report_period=10 * second, namespace=None, profile=None, level=0):
@@ -184,6 +241,8 @@ def split_runs(net: Network, every, between: Callable, recorder=None) -> None:
                               **arguments)
             finally:
                 recorder.continuing = False
+            if after is not None:
+                after(net)
         return hooked
 
     hook_network_methods(net, {"run": run})

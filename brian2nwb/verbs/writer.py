@@ -104,6 +104,10 @@ def write_network(net: Network | None, path: str | os.PathLike, network_tables: 
     the rest, such as a SpikeGeneratorGroup's spikes, is written)."""
     storage = StorageOptions(compression, compression_opts, backend)
     target = check_target(path, overwrite, folder=backend == "zarr")
+    streamed = stream_of(net) if results else None
+    if streamed is not None and streamed.target == target:
+        streamed.flush(commit=True)  # the last piece too: the writers read the recording from disk, and if this write
+        # fails, brian2nwb.recover still has all of it
     recorder = recorder_of(net)
     if recorder is not None:
         recorder.sync()  # what changed after the last run (values set, dt, record_single_timestep...)
@@ -140,8 +144,7 @@ def write_network(net: Network | None, path: str | os.PathLike, network_tables: 
             if backend == "hdf5":  # what browsers' HDF5 readers (Neurosift) can show: no int64 attribute
                 narrow_integer_attributes(partial)
         bar.update()
-    streamed = stream_of(net)
-    if results and streamed is not None and streamed.target == target:  # the file holds every piece now
+    if streamed is not None and streamed.target == target:  # the file holds every piece now
         streamed.completed()
     return target
 
