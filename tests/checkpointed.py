@@ -4,9 +4,10 @@
     python checkpointed.py FILE OUT.npz TARGET --stream [--resume-from RECOVERED]
 
 Runs until 200 ms in pieces of 25 ms (a checkpoint after each), or resumes from CHECKPOINT; dumps the results
-(`resimulate.dump`) into OUT. With ``--stream``, the run is streamed into FILE (pieces of 25 ms, a StateMonitor
+(`resimulate.dump`) into OUT. With ``--stream``, the run is streamed into FILE (a StateMonitor
 and a PopulationRateMonitor added) and completed by ``to_nwb``, or, with ``--resume-from``, continued from a
-recovered stream (``state="final"``) and streamed into FILE; OUT then holds the final state.
+recovered stream (``state="final"``) and streamed into FILE (pieces of 5 ms, with `run_with_checkpoints` making a
+commit every 25 ms); OUT then holds the final state.
 """
 
 import sys
@@ -44,9 +45,8 @@ def streamed(path, out, target, flags):
         net, seed = everything(target), 9
         net.add(StateMonitor(net["neurons"], "v", record=[0, 7], name="trace"),
                 PopulationRateMonitor(net["neurons"], name="rate"))
-    brian2nwb.stream(net, path, every=25 * ms, seed=seed, commit_every=0, subject=SUBJECT)
-    net.run(200 * ms - net.t)
-    brian2nwb.to_nwb(net, path, subject=SUBJECT)
+    brian2nwb.stream(net, path, every=5 * ms, seed=seed, subject=SUBJECT)  # commits: the checkpoints
+    brian2nwb.run_with_checkpoints(net, until=200 * ms, every=25 * ms, path=path, subject=SUBJECT)
     np.savez(out, **{key: value for key, value in dump(net).items() if key.startswith("state/")})
 
 

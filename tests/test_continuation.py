@@ -176,9 +176,10 @@ def test_a_killed_checkpointed_run_resumes_to_the_same_result(tmp_path):
 
 
 def test_a_killed_stream_is_recovered_and_resumed(tmp_path):
-    """kill -9 of a streamed run; ``brian2nwb recover`` (a fresh process) writes a valid file of every committed
-    piece, which re-runs bit for bit and is continued from its end into a second streamed file: both files
-    together hold the whole run's spikes, traces and rates, and the continuation ends in the same state."""
+    """kill -9 of a streamed run whose checkpoints (``run_with_checkpoints``) are its stream's commits; ``brian2nwb
+    recover`` (a fresh process) writes a valid file of every committed piece, which re-runs bit for bit and is
+    continued from its end into a second streamed file: both files together hold the whole run's spikes, traces
+    and rates, and the continuation ends in the same state."""
     import os
     import signal
     import time
@@ -203,7 +204,7 @@ def test_a_killed_stream_is_recovered_and_resumed(tmp_path):
     with h5py.File(killed, "r") as file:
         killed_at = float(file["general/brian2"].attrs["t_end"])
         assert "Recovered by brian2nwb.recover" in file["general/notes"][()].decode()
-    assert round(killed_at / 0.025, 9) in (2, 3, 4, 5, 6, 7)  # whole pieces only
+    assert 0.05 <= killed_at < 0.2 and abs(killed_at / 0.005 - round(killed_at / 0.005)) < 1e-6  # whole pieces
     assert f"{killed_at:g} s" in recovered.stdout
     resumed = subprocess.run([*script, str(tmp_path / "continued.nwb"), str(tmp_path / "resumed.npz"), "numpy",
                               "--stream", "--resume-from", str(killed)], capture_output=True, text=True)

@@ -185,6 +185,10 @@ def test_what_cannot_be_streamed_is_refused_before_it_runs(tmp_path):
         brian2nwb.stream(noisy_network(), tmp_path / "other.nwb", max_bytes=0)
     with pytest.raises(TypeError, match="pass it to to_nwb"):
         brian2nwb.stream(noisy_network(), tmp_path / "other.nwb", backend="zarr")
+    streamed = noisy_network()
+    brian2nwb.stream(streamed, tmp_path / "third.nwb")
+    with pytest.raises(ValueError, match="checkpoints are that stream's commits"):
+        brian2nwb.run_with_checkpoints(streamed, 100 * ms, 10 * ms, tmp_path / "elsewhere.nwb")
 
 
 def magic_simulation(stream_to=None):
