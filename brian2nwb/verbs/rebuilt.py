@@ -87,9 +87,10 @@ class RebuiltNetwork(Network):
         """Brian2's ``run``, with the recording's randomness: run k of this network draws the random numbers
         recorded run k drew (its seed or random state); after the recorded runs, a recording seeded with
         ``snapshot(seed=s)`` goes on with ``s + k``, and one that recorded random states (or a stream recovered
-        in the middle of a run, `brian2nwb.recover`) goes on from the state at its end - so ``from_nwb(path, state="final").run(T)`` is the run the original process
-        would have made next. A plain ``run()`` without ``namespace`` uses the namespace of the next
-        recorded run (or of the last one)."""
+        in the middle of a run, `brian2nwb.recover`) goes on from the state at its end - so
+        ``from_nwb(path, state="final").run(T)`` is the run the original process would have made next. A plain
+        ``run()`` without ``namespace`` uses the namespace of the next recorded run (or of the last one). The
+        pieces of a streamed run (`brian2nwb.stream`) are one run."""
         if namespace is None:
             namespace = self.default_namespace()
         recorder = recorder_of(self)
