@@ -192,8 +192,8 @@ def test_a_killed_stream_is_recovered_and_resumed(tmp_path):
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and victim.poll() is None and not any(
-            int(model.stem.split("-")[1]) >= 3 for model in tmp_path.glob("killed.nwb.stream/model-*.nwb")):
-        time.sleep(0.02)
+            int(model.stem.split("-")[1]) >= 4 for model in tmp_path.glob("killed.nwb.stream/model-*.nwb")):
+        time.sleep(0.02)  # (commit 1 comes after the first piece, at 5 ms: 3 commits reach 50 ms at least)
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
     assert victim.returncode == -signal.SIGKILL and not killed.exists()
