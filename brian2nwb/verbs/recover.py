@@ -1,9 +1,9 @@
 """``recover``: the file of a streamed recording whose process ended before ``to_nwb`` completed it.
 
-A stream (`brian2nwb.stream`) commits after each piece what the monitors recorded and the model as it then
-stood (`brian2nwb.nwb.stream_store`). `recover` writes what ``to_nwb`` would have written at the end of the last
-committed piece: that piece's model, timeline (the run in progress ends there) and final state, and every
-committed piece of every monitor. The file says so in its ``notes``; ``from_nwb`` re-runs it to that time bit
+A stream (`brian2nwb.stream`) commits from time to time what the monitors recorded and the model as it then
+stood (`brian2nwb.nwb.stream_store`). `recover` writes what ``to_nwb`` would have written at the last commit:
+its model, timeline (the run in progress ends there) and final state, and every committed piece of every
+monitor (read from disk as ``to_nwb`` completes a stream). The file says so in its ``notes``; ``from_nwb`` re-runs it to that time bit
 for bit, and ``from_nwb(path, state="final")`` continues the simulation from there.
 """
 

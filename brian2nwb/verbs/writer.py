@@ -106,8 +106,9 @@ def write_network(net: Network | None, path: str | os.PathLike, network_tables: 
     target = check_target(path, overwrite, folder=backend == "zarr")
     streamed = stream_of(net) if results else None
     if streamed is not None and streamed.target == target:
-        streamed.flush(commit=True)  # the last piece too: the writers read the recording from disk, and if this write
-        # fails, brian2nwb.recover still has all of it
+        # the last piece too: the writers read the recording from disk, and if this write fails,
+        # brian2nwb.recover still has all of it
+        streamed.flush(commit=True)
     recorder = recorder_of(net)
     if recorder is not None:
         recorder.sync()  # what changed after the last run (values set, dt, record_single_timestep...)
