@@ -3,7 +3,7 @@
 The public API: `snapshot` (record the runs of a network), `to_nwb` (write it), `from_nwb` (rebuild it:
 a `RebuiltNetwork`), `spikes_from_nwb` and `timed_array_from_nwb` (inputs from other NWB files; `input_source`
 says where one came from), `stream` (write a recording while it runs) and `recover` (the file of a stream whose process died), `run_with_checkpoints`, `explore` and `sweep_table` (parameter exploration), the
-error and warning types. The package's folders are its pipeline (see the README's Layout).
+error and warning types. The package's folders are its pipeline (docs/contributing.md: Layout).
 """
 
 import sys

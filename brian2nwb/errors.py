@@ -9,7 +9,9 @@ raise; `reading` converts that into an `InvalidFileError` that names the file.
 
 from __future__ import annotations
 
+import inspect
 import os
+import warnings
 from contextlib import contextmanager
 
 
@@ -55,6 +57,19 @@ def raised_in(error: BaseException, packages: frozenset) -> bool:
 class Brian2NWBWarning(UserWarning):
     """Something the user should know about a file written or read: what was left out and why, what will not
     re-run exactly."""
+
+
+#: The packages whose frames a warning skips: it names the line of the user's code that called them.
+CALLED_PACKAGES = frozenset({"brian2nwb", "brian2"})
+
+
+def warn(message: str, category: type[Warning] = Brian2NWBWarning) -> None:
+    """Warn at the line of the user's code that called brian2nwb (or Brian2, when a warning comes from inside a
+    run): the first frame outside `CALLED_PACKAGES`, however deep the call."""
+    frame, level = inspect.currentframe().f_back, 2  # level 2: the caller of this function
+    while frame is not None and str(frame.f_globals.get("__name__", "")).partition(".")[0] in CALLED_PACKAGES:
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 def failure_text(error: BaseException) -> str:

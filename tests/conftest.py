@@ -1,6 +1,7 @@
 """Shared fixtures: a clean Brian2 scope per test, the numpy target by default, a check of every NWB file a
 test leaves in its ``tmp_path``, and the rich network's file (for the modules that read it)."""
 
+import os
 import warnings
 from pathlib import Path
 
@@ -17,14 +18,38 @@ NAMESPACE_VERSION = namespace_version()
 
 
 #: The fast tier: no simulation, seconds in all (``python -m pytest -m fast``).
-FAST_MODULES = {"test_units", "test_layout", "test_declared_fields", "test_code_checker", "test_input_sources",
+FAST_MODULES = {"test_units", "test_layout", "test_extension", "test_declared_fields", "test_code_checker", "test_input_sources",
                 "test_stream_store"}
+
+
+#: What CI runs on the newest stack too (``-m "fast or every_stack"``): the modules whose results depend most on
+#: the versions of Python (bytecode, frames), Brian2, numpy, pynwb/hdmf and the other readers. The whole suite runs
+#: on the oldest stack; the rest (sweeps, streaming, hostile corpora, notebooks, the viewers) behaves alike on both.
+EVERY_STACK_MODULES = {"test_formats", "test_python_code", "test_readers", "test_zarr", "test_standalone",
+                       "test_cython_target", "test_rebuild", "test_results", "test_invisible",
+                       "test_runs_as_they_happened", "test_magic_and_metadata", "test_spatialneuron"}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if item.module.__name__ in FAST_MODULES:
             item.add_marker(pytest.mark.fast)
+        if item.module.__name__ in EVERY_STACK_MODULES:
+            item.add_marker(pytest.mark.every_stack)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def own_trust_key(tmp_path_factory):
+    """The tests' own brian2nwb configuration folder (the key that signs the code of the files they write), not
+    the user's; subprocesses inherit it."""
+    folder = tmp_path_factory.mktemp("config")
+    previous = os.environ.get("BRIAN2NWB_CONFIG_DIR")
+    os.environ["BRIAN2NWB_CONFIG_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["BRIAN2NWB_CONFIG_DIR"]
+    else:
+        os.environ["BRIAN2NWB_CONFIG_DIR"] = previous
 
 
 @pytest.fixture(autouse=True)

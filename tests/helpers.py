@@ -111,6 +111,17 @@ def resimulate(path: Path, target: str, *extra: str, python: str = sys.executabl
         return dict(data)
 
 
+def continue_in_fresh_process(path: Path, target: str, seconds: float, *extra: str) -> dict:
+    """``from_nwb(path, state="final")`` run ``seconds`` more in a fresh process (``continue_run.py``): what its
+    monitors recorded."""
+    out = path.with_suffix(".continued.npz")
+    result = subprocess.run([sys.executable, str(HERE / "continue_run.py"), str(path), str(out), target,
+                             str(seconds), *extra], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    with np.load(out) as data:
+        return dict(data)
+
+
 def assert_identical(actual: dict, expected: dict) -> None:
     assert set(actual) == set(expected)
     spikes = [key for key in expected if key.endswith("/t") and f"{key[:-2]}/i" in expected]

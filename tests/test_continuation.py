@@ -77,7 +77,7 @@ def test_spikes_in_flight_from_a_file_are_checked(tmp_path, edit):
             file[f"{table}/steps"][0] = 10**9
         else:
             file[f"{table}/pathway"][0] = "elsewhere"
-    with pytest.raises(brian2nwb.UnsafeModelError, match="in flight"):
+    with pytest.raises(brian2nwb.UnsafeModelError, match="in.flight"):
         brian2nwb.from_nwb(path, state="final")
 
 

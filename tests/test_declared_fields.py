@@ -26,7 +26,7 @@ def toy_kind(**extra) -> Kind:
     return Kind("Toy", build=lambda description, context: None, fields=(
         Field("N", Role.SIZE, "Number of toys."),
         Field("script", Role.STATEMENTS, "Code run on every toy."),
-    ), table_docs={"hooks": TableDoc("Hooks.", {"code": (Role.EXPRESSION, "A condition.")})}, **extra)
+    ), table_docs={"hooks": TableDoc("Hooks.", {"code": Field("code", Role.EXPRESSION, "A condition.")})}, **extra)
 
 
 def model_of(*objects: ObjectDescription, **tables) -> ModelDescription:
@@ -34,7 +34,7 @@ def model_of(*objects: ObjectDescription, **tables) -> ModelDescription:
 
 
 def neurons(**attrs) -> ObjectDescription:
-    return ObjectDescription("NeuronGroup", "neurons", dict(dict(N=3, model="dv/dt = -v / (10*ms) : 1",
+    return ObjectDescription("NeuronGroup", "neurons", dict(dict(num_neurons=3, model="dv/dt = -v / (10*ms) : 1",
                                                                  method="exact"), **attrs), {})
 
 
@@ -64,8 +64,8 @@ def test_what_a_kind_does_not_declare_is_refused():
 
 
 @pytest.mark.parametrize("attrs, message", [
-    (dict(N=-1), "from 0 to"),
-    (dict(N=2.5), "whole numbers"),
+    (dict(num_neurons=-1), "from 0 to"),
+    (dict(num_neurons=2.5), "whole numbers"),
     (dict(method="no_such_method"), "unknown integration method"),
     (dict(threshold="v > 1; import os"), "threshold"),
     (dict(refractory_time=float("nan")), "finite times"),

@@ -78,22 +78,6 @@ def test_the_command_exits_with_3_only_for_a_bad_file(small_file, tmp_path):
     assert subprocess.run(command + [str(small_file)], capture_output=True).returncode == 0
 
 
-OLD_FILE = HERE / "data" / "written_by_0.1.0.nwb"  # brian2nwb 0.1.0.dev0, ndx-brian2 0.1.0 (untyped 'objects')
-
-
-def test_a_file_of_an_earlier_extension_version_is_refused_naming_its_writer(tmp_path):
-    with pytest.raises(InvalidFileError, match=r"written by brian2nwb 0\.1\.0\.dev0 with the ndx-brian2 extension "
-                                               r"0\.1\.0; this brian2nwb \(.*\) reads ndx-brian2 0\.2\.0"):
-        brian2nwb.from_nwb(OLD_FILE)
-    info = subprocess.run([sys.executable, "-m", "brian2nwb", "info", str(OLD_FILE)], capture_output=True, text=True)
-    assert info.returncode == 3 and "0.1.0.dev0" in info.stderr + info.stdout
-    # plain pynwb still reads it with the spec cached in it
-    read = subprocess.run([sys.executable, "-c", "import sys; from pynwb import NWBHDF5IO\n"
-                           "with NWBHDF5IO(sys.argv[1], 'r') as io: print(io.read().units['neuron'].data[:].tolist())",
-                           str(OLD_FILE)], capture_output=True, text=True)
-    assert read.returncode == 0 and read.stdout.strip() == "[0, 1, 2]", read.stderr[-2000:]
-
-
 def test_warnings_point_at_the_line_that_called_to_nwb(tmp_path):
     group = NeuronGroup(2, "v : 1", name="group")
     net = Network(group, NetworkOperation(lambda: None, dt=1 * ms, name="tick"))

@@ -16,8 +16,8 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
-from brian2 import (Hz, Network, NeuronGroup, PoissonInput, SpikeGeneratorGroup, SpikeMonitor, StateMonitor, Synapses,
-                    TimedArray, ms)
+from brian2 import (Hz, Network, NetworkOperation, NeuronGroup, PoissonInput, SpikeGeneratorGroup, SpikeMonitor,
+                    StateMonitor, Synapses, TimedArray, ms)
 
 import brian2nwb
 from brian2nwb import InvalidFileError, UnsafeModelError
@@ -42,7 +42,8 @@ def valid_file(tmp_path_factory):
     to_driven.connect(j="i")
     noise = PoissonInput(driven, "v", 5, 100 * Hz, weight=0.1)
     net = Network(group, synapses, driven, inputs, to_driven, noise, SpikeMonitor(group, name="spikes"),
-                  SpikeMonitor(driven, name="driven_spikes"), StateMonitor(group, "v", record=[0, 2], name="trace"))
+                  SpikeMonitor(driven, name="driven_spikes"), StateMonitor(group, "v", record=[0, 2], name="trace"),
+                  NetworkOperation(heartbeat, dt=1 * ms, name="heartbeat"))
     brian2nwb.snapshot(net)  # random states recorded, not seeds
     tau = 10 * ms  # noqa: F841
     net.store("start")
@@ -50,6 +51,14 @@ def valid_file(tmp_path_factory):
     group.I = 2.5
     net.run(5 * ms)
     return brian2nwb.to_nwb(net, tmp_path_factory.mktemp("valid") / "valid.nwb", subject=SUBJECT)
+
+
+BEATS = []
+
+
+def heartbeat():
+    """The valid file's NetworkOperation (Python code, signed with the tests' key)."""
+    BEATS.append(len(BEATS))
 
 
 def tampered(valid_file, tmp_path, edit):
@@ -76,9 +85,9 @@ ATTACKS = {
         "model", "dv/dt = (lambda: 1)() : 1\nI : 1"),
     "dunder identifier": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("reset", "v = __builtins__"),
     "unknown identifier": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("reset", "v = open"),
-    "absurd size": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("N", np.int64(10**15)),
-    "negative size": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("N", np.int64(-3)),
-    "size not matching state": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("N", np.int64(2_000_000_000)),
+    "absurd size": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("num_neurons", np.int64(10**15)),
+    "negative size": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("num_neurons", np.int64(-3)),
+    "size not matching state": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("num_neurons", np.int64(2_000_000_000)),
     "unknown method": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("method", "os.system"),
     "bad object name": lambda f: f.move(f"{OBJECTS}/neurons", f"{OBJECTS}/__neurons"),
     "synapse index out of range": lambda f: f[f"{OBJECTS}/synapses/connectivity/i"].__setitem__(0, 10**6),
@@ -129,7 +138,7 @@ INVALID = {
         "model", "dv/dt = (I - v) / tau : 1\nI : 1\n" + "\n".join(f"x{k} : 1" for k in range(12_000))),
     "group of 2**31-1 neurons without data": lambda f: (
         [f.__delitem__(f"{OBJECTS}/driven/{table}") for table in ("final_state", "initial_state")],
-        f[f"{OBJECTS}/driven"].attrs.__setitem__("N", np.int64(2**31 - 1))),
+        f[f"{OBJECTS}/driven"].attrs.__setitem__("num_neurons", np.int64(2**31 - 1))),
     "run of 10**9 s": lambda f: (f["general/brian2/runs/duration"].__setitem__(0, 1e9),
                                  f["general/brian2"].attrs.__setitem__("t_end", 1e9 + 0.005)),
     "run table declaring 10**9 rows": lambda f: _replace_lazy(f, "general/brian2/runs/seed", 10**9, np.int64),
@@ -155,7 +164,7 @@ INVALID = {
     "negative delay": lambda f: f[f"{OBJECTS}/synapses/pathways/delay"].__setitem__(0, -1.0),
     "NaN t_end": lambda f: f["general/brian2"].attrs.__setitem__("t_end", np.nan),
     "seed out of range": lambda f: f["general/brian2/runs/seed"].__setitem__(0, 2**40),
-    "wrong attribute type": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("N", "four"),
+    "wrong attribute type": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("num_neurons", "four"),
     "unknown object type": lambda f: f[f"{OBJECTS}/neurons"].attrs.__setitem__("neurodata_type", "EvilModel"),
     "terminal escape in a name": lambda f: f.move(f"{OBJECTS}/neurons", f"{OBJECTS}/neu\x1b[2Jrons"),
     # the container
@@ -167,6 +176,92 @@ INVALID = {
     "external raw data": lambda f: _replace_external(f, "general/brian2/runs/duration"),
     "zip bomb": lambda f: _replace_lazy(f, "general/brian2/runs/start_time", 10**8, np.float64, chunks=(10**6,)),
 }
+
+
+# --- the Python code: it runs only under the reader's trust ------------------------------------------------------
+
+SIMULATION = "general/brian2"
+PWNED_SOURCE = f"def heartbeat():\n    open({MARKER!r}, 'w').close()\n"
+
+#: Files whose Python code must not run (they are not signed with the reader's key): from_nwb warns and runs
+#: the network without it.
+UNTRUSTED_CODE = {
+    "code with no signature": lambda f: f[SIMULATION].attrs.__delitem__("code_signature"),
+    "forged signature": lambda f: f[SIMULATION].attrs.__setitem__("code_signature", "0" * 64),
+    "signature by another key": lambda f: f[SIMULATION].attrs.__setitem__("code_signature", _other_key_signature(f)),
+    "valid signature over different code": lambda f: f[f"{SIMULATION}/python_code/source"].__setitem__(
+        0, PWNED_SOURCE),
+    "environment naming a module not importable": lambda f: _set_where(
+        f, f"{SIMULATION}/python_environment", "identifier", "BEATS", "kind", "module") or _set_where(
+        f, f"{SIMULATION}/python_environment", "identifier", "BEATS", "reference", "not_installed_anywhere"),
+}
+
+#: Files whose Python code is refused before anything reads it (trusted or not).
+REFUSED_CODE = {
+    "code string over the size limit": lambda f: f[f"{SIMULATION}/python_code/source"].__setitem__(
+        0, "def heartbeat():\n" + "    x = 1\n" * 20_000),
+    "two definitions": lambda f: f[f"{SIMULATION}/python_code/source"].__setitem__(
+        0, "def heartbeat():\n    pass\nimport os\n"),
+    "a decorator": lambda f: f[f"{SIMULATION}/python_code/source"].__setitem__(
+        0, f"@print\n{PWNED_SOURCE}"),
+    "source that does not parse": lambda f: f[f"{SIMULATION}/python_code/source"].__setitem__(0, "def heartbeat(:"),
+    "definition of another name": lambda f: f[f"{SIMULATION}/python_code/definition"].__setitem__(0, "other"),
+    "environment row of no function": lambda f: f[f"{SIMULATION}/python_environment/function"].__setitem__(
+        0, "ghost"),
+    "environment naming an object the file lacks": lambda f: _set_where(
+        f, f"{SIMULATION}/python_environment", "identifier", "BEATS", "kind", "object") or _set_where(
+        f, f"{SIMULATION}/python_environment", "identifier", "BEATS", "reference", "os"),
+    "import of a name that is code": lambda f: _set_where(
+        f, f"{SIMULATION}/python_environment", "identifier", "BEATS", "kind", "import") or _set_where(
+        f, f"{SIMULATION}/python_environment", "identifier", "BEATS", "reference", "os:system('x')"),
+    "value that is not JSON": lambda f: _set_where(
+        f, f"{SIMULATION}/python_environment", "identifier", "BEATS", "initial_value", "{'a': __import__}"),
+    "unknown environment kind": lambda f: f[f"{SIMULATION}/python_environment/kind"].__setitem__(0, "eval"),
+}
+
+
+def _other_key_signature(file) -> str:
+    import hashlib
+    import hmac
+
+    from brian2nwb.trust.signature import SIGNED_TABLES, code_payload
+
+    tables = {name: {column: file[f"{SIMULATION}/{name}/{column}"][:] for column in file[f"{SIMULATION}/{name}"]}
+              for name in SIGNED_TABLES}
+    return hmac.new(b"a stranger's key of 32 bytes....", code_payload(tables), hashlib.sha256).hexdigest()
+
+
+@pytest.mark.parametrize("attack", sorted(UNTRUSTED_CODE))
+def test_untrusted_code_does_not_run(valid_file, tmp_path, attack, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tampered(valid_file, tmp_path, UNTRUSTED_CODE[attack])
+    with pytest.warns(brian2nwb.Brian2NWBWarning, match="not trusted here"):
+        net = brian2nwb.from_nwb(path)
+    assert "heartbeat" not in {obj.name for obj in net.objects}
+    net.run_recorded()
+    assert not (tmp_path / MARKER).exists()
+
+
+def test_trusted_code_naming_a_module_not_installed_says_so(valid_file, tmp_path):
+    path = tampered(valid_file, tmp_path, UNTRUSTED_CODE["environment naming a module not importable"])
+    with pytest.raises(ImportError, match="not_installed_anywhere.*not installed"):
+        brian2nwb.from_nwb(path, trust_code=True)
+
+
+@pytest.mark.parametrize("attack", sorted(REFUSED_CODE))
+def test_malformed_code_is_refused_before_anything_reads_it(valid_file, tmp_path, attack, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tampered(valid_file, tmp_path, REFUSED_CODE[attack])
+    with pytest.raises(UnsafeModelError) as error:
+        brian2nwb.from_nwb(path, trust_code=True)
+    print(attack, "->", error.value)
+    assert not (tmp_path / MARKER).exists()
+
+
+def test_the_valid_files_code_runs_signed_with_the_tests_key(valid_file):
+    net = brian2nwb.from_nwb(valid_file)
+    net.run_recorded()
+    assert net["heartbeat"].function.__globals__["BEATS"] == list(range(10))  # its own list, as it was at t=0
 
 
 def _rows(file, name: str) -> int:
@@ -238,16 +333,20 @@ def test_every_hostile_file_fails_cleanly_in_a_fresh_process(valid_file, tmp_pat
     """All cases, opened as a user would (from_nwb, run_recorded, info, plot), in a fresh process per target
     with 3 GiB of address space and 60 s per case: success or a documented error, nothing else."""
     cases = {}
-    for attack in sorted(ATTACKS) + sorted(INVALID):
+    every = {**ATTACKS, **INVALID, **UNTRUSTED_CODE, **REFUSED_CODE}
+    for attack in sorted(every):
         folder = tmp_path_factory.mktemp("case")
-        cases[str(tampered(valid_file, folder, {**ATTACKS, **INVALID}[attack]))] = attack
+        cases[str(tampered(valid_file, folder, every[attack]))] = attack
     cases[str(valid_file)] = "untampered"
     for target in ("numpy", "cython"):
         outcomes = run_hostile(list(cases), target)
         assert outcomes[str(valid_file)]["outcome"] == "ok", outcomes[str(valid_file)]
         for path, attack in cases.items():
-            if attack != "untampered":
+            if attack in UNTRUSTED_CODE:  # the network runs, without the code
+                assert outcomes[path]["outcome"] in DOCUMENTED | {"ok"}, (target, attack, outcomes[path])
+            elif attack != "untampered":
                 assert outcomes[path]["outcome"] in DOCUMENTED, (target, attack, outcomes[path])
+    assert not list(Path.cwd().glob(MARKER))
 
 
 def test_untampered_file_rebuilds(valid_file):

@@ -152,3 +152,79 @@ def test_device_without_seed(tmp_path):
     """A device whose seed() raises: the run goes on unseeded, as without brian2nwb, and its random state is
     recorded instead."""
     same_script_with_and_without(tmp_path, OWN_DEVICE, "own_device")
+
+
+def _brian2_warnings(tmp_path, record: bool) -> list[str]:
+    """The WARNING records of Brian2's loggers while a small network (synapses with delays, so spikes in flight at
+    the end; a subgroup's PopulationRateMonitor; two runs) is simulated, with or without ``snapshot()`` (then
+    written by ``to_nwb``)."""
+    import logging
+
+    import brian2nwb
+    from brian2 import Network, NeuronGroup, PopulationRateMonitor, SpikeMonitor, Synapses, ms, seed
+    from helpers import SUBJECT
+
+    class Records(logging.Handler):
+        def __init__(self):
+            super().__init__(logging.WARNING)
+            self.seen = []
+
+        def emit(self, record):
+            self.seen.append(f"{record.name}: {record.getMessage()}")
+
+    records = Records()
+    logging.getLogger("brian2").addHandler(records)
+    try:
+        seed(5)
+        cells = NeuronGroup(20, "dv/dt = (1.1 - v) / (10 * ms) : 1", threshold="v > 1", reset="v = 0",
+                            method="exact")
+        cells.v = "rand()"
+        synapses = Synapses(cells, cells, "w : 1", on_pre="v_post += w", delay=2 * ms)
+        synapses.connect(p=0.3)
+        synapses.w = 0.05
+        net = Network(cells, synapses, SpikeMonitor(cells), PopulationRateMonitor(cells[5:15]))
+        if record:
+            brian2nwb.snapshot(net)
+        net.run(4 * ms)
+        net.run(3 * ms)
+        if record:
+            brian2nwb.to_nwb(net, tmp_path / "logged.nwb", subject=SUBJECT)
+    finally:
+        logging.getLogger("brian2").removeHandler(records)
+    return records.seen
+
+
+def test_recording_logs_no_brian2_warning(tmp_path):
+    """snapshot() and to_nwb insert no device code on the runtime device, which would log "Ignoring device code,
+    unknown slot: main": Brian2 logs the same warnings (none here) as without brian2nwb."""
+    plain = _brian2_warnings(tmp_path, record=False)
+    assert _brian2_warnings(tmp_path, record=True) == plain == []
+
+
+def test_device_code_goes_only_into_a_standalone_program():
+    """brian2nwb's C++ for the standalone program (saving the initial state and the spikes in flight, putting
+    back the time and the queues) is handed to no other device (Brian2's would log "Ignoring device code"):
+    what only saves is left out, what a run needs is refused."""
+    import logging
+
+    import pytest
+    from brian2 import Network, NeuronGroup, Synapses
+
+    from brian2nwb.brian import standalone
+
+    cells = NeuronGroup(2, "v : 1", threshold="v > 1")
+    synapses = Synapses(cells, cells, on_pre="v_post += 1")
+    synapses.connect()
+    seen = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = seen.append
+    logging.getLogger("brian2").addHandler(handler)
+    try:
+        standalone.save_initial_state([])  # nothing to save: no code at all
+        standalone.save_initial_state([cells])
+        standalone.record_in_flight(synapses.pre)
+        with pytest.raises(NotImplementedError, match="time of 'network'"):
+            standalone.set_time(Network(cells, name="network"), 0.001)
+    finally:
+        logging.getLogger("brian2").removeHandler(handler)
+    assert [record.getMessage() for record in seen] == []

@@ -32,7 +32,7 @@ def layer_of(module: str) -> int:
     for k, names in enumerate(LAYERS):
         if top in names:
             return k
-    raise AssertionError(f"brian2nwb.{module} is in no layer: add its folder to LAYERS (and to the README's map)")
+    raise AssertionError(f"brian2nwb.{module} is in no layer: add its folder to LAYERS (and to the map in docs/contributing.md)")
 
 
 def modules():

@@ -9,7 +9,7 @@ import textwrap
 
 import numpy as np
 import pytest
-from brian2 import Network, NetworkOperation, NeuronGroup, SpikeGeneratorGroup, SpikeMonitor, check_units, implementation, ms
+from brian2 import Function, Network, NetworkOperation, NeuronGroup, SpikeGeneratorGroup, SpikeMonitor, check_units, implementation, ms
 
 import brian2nwb
 from brian2nwb.verbs.reader import read_file
@@ -102,19 +102,27 @@ def squash(x):
     return np.tanh(x)
 
 
-def test_python_functions_must_be_supplied(tmp_path):
-    group = NeuronGroup(3, "dv/dt = (2 * squash(I) - v) / (5 * ms) : 1\nI : 1", threshold="v > 1",
+def test_python_functions_are_kept_and_those_without_python_code_must_be_supplied(tmp_path):
+    """``squash`` (a Python function) is in the file and runs again; ``ufunc_tanh`` calls numpy's ufunc, which is no
+    Python code to keep: from_nwb names it and takes it from ``functions=``, which also replaces a kept one."""
+    ufunc_tanh = Function(np.tanh, arg_units=[1], return_unit=1)
+    group = NeuronGroup(3, "dv/dt = (2 * squash(I) + 0.1 * ufunc_tanh(I) - v) / (5 * ms) : 1\nI : 1", threshold="v > 1",
                         reset="v = 0", method="euler", name="squashed")
     group.I = "i + 1"
     net = Network(group, SpikeMonitor(group, name="spikes"))
     brian2nwb.snapshot(net, seed=4)
     net.run(30 * ms)
-    path = brian2nwb.to_nwb(net, tmp_path / "function.nwb", subject=SUBJECT)
-    with pytest.raises(ValueError, match="function 'squash'.*functions="):
+    with pytest.warns(brian2nwb.Brian2NWBWarning, match="function 'ufunc_tanh'.*functions="):
+        path = brian2nwb.to_nwb(net, tmp_path / "function.nwb", subject=SUBJECT)
+    with pytest.raises(ValueError, match="function 'ufunc_tanh'.*functions="):
         brian2nwb.from_nwb(path)
-    rebuilt = brian2nwb.from_nwb(path, functions={"squash": squash})
+    rebuilt = brian2nwb.from_nwb(path, functions={"ufunc_tanh": ufunc_tanh})
     rebuilt.run_recorded()
     np.testing.assert_array_equal(rebuilt["spikes"].t_[:], net["spikes"].t_[:])
+    flat = Function(lambda x: 0 * x, arg_units=[1], return_unit=1)
+    replaced = brian2nwb.from_nwb(path, functions={"ufunc_tanh": ufunc_tanh, "squash": flat})
+    replaced.run_recorded()
+    assert len(replaced["spikes"].t_[:]) < len(net["spikes"].t_[:])
 
 
 def test_network_operations_are_named_and_can_be_passed_back(tmp_path):

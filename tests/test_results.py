@@ -8,7 +8,7 @@ import pytest
 from brian2 import Network, SpikeMonitor, ms
 
 import brian2nwb
-from helpers import SUBJECT, by_neuron, check_valid, ragged_rows, read_plain, spikes_of
+from helpers import SUBJECT, by_neuron, check_valid, every_finding, ragged_rows, read_plain, spikes_of
 
 
 def test_file_is_valid_for_pynwb_and_nwbinspector(rich):
@@ -195,3 +195,33 @@ def test_columns_written_block_by_block_equal_one_sort(rich, tmp_path, monkeypat
                 [str(v, "utf-8") if isinstance(v, bytes) else str(v) for v in written[name]], name
         else:
             np.testing.assert_array_equal(written[name], values, err_msg=name)
+
+
+def test_samples_before_dt_changed_after_the_last_run_are_regular(tmp_path):
+    """A PopulationRateMonitor of a subgroup and a StateMonitor sampled every 0.01 ms, with defaultclock.dt changed
+    after the last run: both are written with starting_time and rate = 1 / dt of their samples (with timestamps,
+    nwbinspector suggests "rate=99999.99999999999"), and the rebuilt network re-runs the rates bit for bit."""
+    from brian2 import NeuronGroup, PopulationRateMonitor, StateMonitor, defaultclock
+
+    defaultclock.dt = 0.01 * ms
+    cells = NeuronGroup(30, "dv/dt = (1.2 - v) / (10 * ms) : 1", threshold="v > 1", reset="v = 0", method="exact",
+                        name="cells")
+    cells.v = "i / 20"
+    rate = PopulationRateMonitor(cells[10:20], name="rate_sub")
+    net = Network(cells, rate, StateMonitor(cells, "v", record=[0, 15], name="trace"))
+    brian2nwb.snapshot(net)
+    net.run(3 * ms)
+    net.run(2 * ms)
+    defaultclock.dt = 0.1 * ms  # after the last run: the samples stay 0.01 ms apart
+    path = brian2nwb.to_nwb(net, tmp_path / "rates.nwb", subject=SUBJECT)
+    data = read_plain(path)
+    for series in ("rate_sub", "trace_v"):
+        assert f"acquisition/{series}/timestamps" not in data
+        assert data[f"acquisition/{series}/rate"] == 1 / 1e-5  # 1 / dt exactly, as the clock held it
+        assert data[f"acquisition/{series}/starting_time"] == 0.0
+    assert not [finding for finding in every_finding(path) if "rate_sub" in finding or "trace_v" in finding]
+    np.testing.assert_array_equal(data["acquisition/rate_sub/data"], rate.rate_[:])
+    assert rate.rate_[:].max() > 0
+    again = brian2nwb.from_nwb(path)
+    again.run_recorded()
+    np.testing.assert_array_equal(again["rate_sub"].rate_[:], data["acquisition/rate_sub/data"])

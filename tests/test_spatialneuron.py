@@ -21,7 +21,7 @@ MORPHOLOGY_READER = textwrap.dedent("""
     from pynwb import NWBHDF5IO
     with NWBHDF5IO(sys.argv[1], "r") as io:
         cell = io.read().lab_meta_data["brian2"].objects["cell"]
-        print("TYPE", cell.neurodata_type, cell.N)
+        print("TYPE", cell.neurodata_type, cell.num_compartments)
         sections = cell.brian2_tables["morphology"].vector_datas
         for row in zip(*(sections[name].data[:] for name in ("kind", "parent_section", "name_in_parent", "n",
                                                                "type"))):

@@ -4,8 +4,6 @@ fresh process, re-run and compared bit for bit (monitors and final state); files
 
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -13,7 +11,7 @@ from brian2 import ms, prefs
 
 import brian2nwb
 from brian2nwb.brian.preferences import RECORDED
-from helpers import HERE, SUBJECT, assert_identical, resimulate
+from helpers import SUBJECT, assert_identical, continue_in_fresh_process, resimulate
 from resimulate import dump
 from timeline_networks import NETWORKS
 
@@ -69,12 +67,7 @@ def test_continued_exactly(name, tmp_path, default_preferences):
     net, path = record(name, tmp_path)
     t_end = float(net.t_)
     net.run(20 * ms)
-    out = tmp_path / "continued.npz"
-    result = subprocess.run([sys.executable, str(HERE / "continue_run.py"), str(path), str(out), "numpy", "0.02"],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    with np.load(out) as continued:
-        continued = dict(continued)
+    continued = continue_in_fresh_process(path, "numpy", 0.02)
     expected = after(dump(net), t_end)
     assert set(continued) == set(expected)
     for key, values in expected.items():

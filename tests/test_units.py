@@ -39,9 +39,15 @@ def test_chunks_are_about_a_megabyte_and_narrow_in_columns(shape, itemsize):
 def test_sampling_is_regular_unless_there_are_gaps():
     dt = 1e-4
     regular = 0.5 + np.arange(100) * dt
-    assert sampling(regular, dt) == {"starting_time": 0.5, "rate": 1 / dt}
+    assert sampling(regular, [dt]) == {"starting_time": 0.5, "rate": 1 / dt}
     gappy = np.concatenate([regular[:50], regular[60:]])
-    np.testing.assert_array_equal(sampling(gappy, dt)["timestamps"], gappy)
+    np.testing.assert_array_equal(sampling(gappy, [dt])["timestamps"], gappy)
+    # Brian2's step * dt differs from t[0] + k * dt by rounding: still regular
+    as_brian2_computes = (5000 + np.arange(100)) * dt
+    assert "rate" in sampling(as_brian2_computes, [dt])
+    # samples on an earlier dt (the clock's dt changed after the last run) are found on it
+    assert sampling(regular, [2 * dt, dt]) == {"starting_time": 0.5, "rate": 1 / dt}
+    assert "timestamps" in sampling(regular, [2 * dt])
 
 
 @pytest.mark.parametrize("per_neuron, most", [([5, 0, 3, 9, 1], 8), ([100], 10), ([0] * 10, 5), ([1] * 200_000, 10**9)])
@@ -111,3 +117,47 @@ def test_the_recording_knows_members_activity_and_what_a_restore_undid():
     observed = recording.observed(["a", "b"])  # a: runs 0 and 2 (merged); b: from its add on, runs 2 and 3
     assert set(observed) == {"a", "b"} and len(observed["a"]) == len(observed["b"]) == 1
     np.testing.assert_allclose([observed["a"][0], observed["b"][0]], [(0.0, 0.2), (0.1, 0.3)])
+
+
+class _Held:
+    """Something of the user's that only a reference cycle of ours would keep."""
+
+
+def test_a_verb_collects_the_garbage_it_made_and_only_that():
+    """A cycle the verb made (an exception caught while parsing, whose frames hold the user's objects) is gone when
+    it returns, with automatic collection off; a cycle of the user's made before the call is left to the user."""
+    import gc
+    import weakref
+
+    from brian2nwb.verbs.garbage import leaves_no_garbage
+
+    def caught(held):
+        try:
+            raise ValueError("as pyparsing does")
+        except ValueError as error:
+            kept = error  # exception -> traceback -> this frame -> kept: a cycle that holds ``held``
+        return kept is not None
+
+    @leaves_no_garbage
+    def verb(held):
+        return caught(held)
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        users = [_Held()]
+        users.append(users)  # the user's own cycle, unreachable from now on
+        theirs = weakref.ref(users[0])
+        held = _Held()
+        ours = weakref.ref(held)
+        del users
+        assert verb(held)
+        del held
+        assert ours() is None
+        assert theirs() is not None
+        caught(_Held())  # the same without the verb: the cycle keeps its object (the test can tell)
+        assert any(isinstance(obj, _Held) for obj in gc.get_objects() if obj is not theirs())
+    finally:
+        gc.collect()
+        if enabled:
+            gc.enable()

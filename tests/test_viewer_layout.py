@@ -88,7 +88,7 @@ def test_no_64_bit_integer_attribute_anywhere(rich):
         series = [node for node in handle["acquisition"].values()
                   if attribute(node, "neurodata_type") == "StateMonitorSeries"]
         assert series and all(node.attrs["recorded_indices"].dtype == np.int32 for node in series)
-        assert handle["general/brian2/objects/neurons"].attrs["N"].dtype == np.int32
+        assert handle["general/brian2/objects/neurons"].attrs["num_neurons"].dtype == np.int32
 
 
 def test_the_neurosift_rule_finds_64_bit_attributes(tmp_path):

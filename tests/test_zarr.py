@@ -27,7 +27,7 @@ def test_zarr_round_trip(tmp_path):
     with NWBZarrIO(str(path), mode="r") as io:  # plain pynwb + hdmf-zarr, no brian2nwb classes needed
         assert validate(io=io) == []
         nwbfile = io.read()
-        assert nwbfile.lab_meta_data["brian2"].objects["neurons"].N == 10
+        assert nwbfile.lab_meta_data["brian2"].objects["neurons"].num_neurons == 10
     result = resimulate(path, "numpy")
     for monitor in ("spikes", "drive_spikes"):
         np.testing.assert_array_equal(result[f"{monitor}/i"], net[monitor].i[:])

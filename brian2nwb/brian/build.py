@@ -53,6 +53,8 @@ class BuildContext:
     links : list
         Callables that set linked variables, run once every group exists (before
         monitors, which may record linked variables).
+    python_functions : dict
+        The file's trusted Python functions by their row of ``python_code`` (empty: none trusted).
     """
 
     clocks: dict
@@ -61,6 +63,7 @@ class BuildContext:
     schedule: dict = field(default_factory=dict)
     replay: dict = field(default_factory=dict)
     links: list = field(default_factory=list)
+    python_functions: dict = field(default_factory=dict)
 
     def clock(self, name: str | None) -> Clock:
         return self.clocks.get(name, defaultclock) if name else defaultclock

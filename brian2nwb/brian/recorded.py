@@ -3,7 +3,9 @@
 Every writer of results reads a monitor's recorded variables through `recorded_values`, so a streamed monitor,
 which holds only the current piece, is written whole: the earlier pieces come from where the stream keeps them.
 When the whole recording is on disk (`on_disk`: a stream being completed), writers of large recordings read it
-from there piece by piece instead of gathering it in memory.
+from there piece by piece instead of gathering it in memory. What a monitor held before the recording started
+(restored by ``Network.restore()`` from a state of runs the recording did not see, `recorded_before`) is not
+part of it: those first rows are left out.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import numpy as np
 
 #: Monitor -> a function giving the values of a variable recorded in the pieces streamed so far.
 _EARLIER: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: Monitor -> how many of its first rows were recorded before the recording started (`recorded_before`).
+_BEFORE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class Pieces(Protocol):
@@ -35,9 +39,28 @@ def stream_earlier(monitor, earlier: Pieces) -> None:
     _EARLIER[monitor] = earlier
 
 
+def recorded_before(monitor, rows: int) -> None:
+    """Say that the first ``rows`` rows ``monitor`` holds were recorded before the recording started (by runs it
+    did not see: a state restored from a file), so that they are not taken for part of it."""
+    if rows:
+        _BEFORE[monitor] = int(rows)
+    else:
+        _BEFORE.pop(monitor, None)
+
+
+def rows_before(monitor) -> int:
+    """How many of the first rows ``monitor`` holds were recorded before the recording started."""
+    return _BEFORE.get(monitor, 0)
+
+
+def own_values(monitor, variable: str) -> np.ndarray:
+    """The raw values of ``variable`` the monitor itself holds (not streamed yet) that belong to the recording."""
+    return np.asarray(monitor.variables[variable].get_value())[_BEFORE.get(monitor, 0):]
+
+
 def recorded_values(monitor, variable: str) -> np.ndarray:
     """The raw values (SI, no units; time on axis 0) a monitor recorded for ``variable``, streamed pieces first."""
-    current = np.asarray(monitor.variables[variable].get_value())
+    current = own_values(monitor, variable)
     earlier = _EARLIER.get(monitor)
     if earlier is None:
         return current

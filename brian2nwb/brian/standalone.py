@@ -18,6 +18,24 @@ def active() -> bool:
     return not isinstance(get_device(), RuntimeDevice)
 
 
+def _insert(slot: str, code: str, restores: str | None = None) -> None:
+    """Insert ``code`` into ``slot`` of the program of a C++ standalone device (or a derivative), the only devices
+    with such slots; blank code is not inserted. Other devices log a warning for any code and drop it: code that
+    only saves something for later is then left out, code without which the run would differ (``restores``
+    names what it puts back) raises NotImplementedError."""
+    from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
+    from brian2.devices.device import get_device
+
+    device = get_device()
+    if not code.strip():
+        return
+    if isinstance(device, CPPStandaloneDevice):
+        device.insert_code(slot, code)
+    elif restores is not None:
+        raise NotImplementedError(f"Putting back {restores} needs code inserted into a C++ standalone program; "
+                                  f"the device {type(device).__name__} generates none.")
+
+
 def restore_queue(pathway, steps: np.ndarray, synapses: np.ndarray) -> None:
     """Queue, before the next run, the spikes in flight of ``pathway``: synapse ``synapses[k]`` receives a
     spike ``steps[k]`` time steps from the start of that run (0: in its first step)."""
@@ -38,22 +56,20 @@ def restore_queue(pathway, steps: np.ndarray, synapses: np.ndarray) -> None:
     size = int(steps.max()) + 1 if len(steps) else 1
     # "main" code runs at this point of the program, once: before the next run prepares the queue, which
     # keeps its content (prepare only re-bins when dt changes and grows the queue for the longest delay).
-    device.insert_code("main", f"""
+    _insert("main", f"""
     {{
         std::vector< std::vector<int32_t> > _slots({size});
         for (int _k = 0; _k < {len(steps)}; _k++)
             _slots[brian::{steps_array}[_k]].push_back(brian::{synapses_array}[_k]);
         brian::{pathway.name}.queue[0]->_restore_from_full_state(std::make_pair(0, _slots));
     }}
-    """)
+    """, restores=f"the spikes in flight of '{pathway.name}'")
 
 
 def set_time(net, t: float) -> None:
     """Start the program's next run of ``net`` at ``t`` (seconds), as ``net.t_ = t`` does on the runtime device
     (the generated ``Network`` keeps its own time, which starts at 0)."""
-    from brian2.devices.device import get_device
-
-    get_device().insert_code("main", f"brian::{net.name}.t = {float(t)!r};")
+    _insert("main", f"brian::{net.name}.t = {float(t)!r};", restores=f"the time of '{net.name}'")
 
 
 def set_network_time(net, t: float) -> None:
@@ -79,9 +95,7 @@ def _in_flight_file(pathway) -> str:
 def record_in_flight(pathway) -> None:
     """Make the program write, at its end, the spikes in flight in ``pathway``'s queue as int32 pairs
     (steps ahead, synapse), the format `in_flight` reads."""
-    from brian2.devices.device import get_device
-
-    get_device().insert_code("before_end", f"""
+    _insert("before_end", f"""
     {{
         std::ofstream _out((brian::results_dir + "/{_in_flight_file(pathway)}").c_str(), std::ios::binary | std::ios::out);
         for (size_t _thread = 0; _thread < brian::{pathway.name}.queue.size(); _thread++)  // one queue per OpenMP thread
@@ -143,7 +157,7 @@ def save_initial_state(objects) -> None:
                            std::ios::binary | std::ios::out);
         _out.write(reinterpret_cast<const char*>({data}), {size} * sizeof(*{data}));
     }}""")
-    device.insert_code("main", "".join(lines))
+    _insert("main", "".join(lines))
 
 
 def initial_state(objects) -> dict | None:

@@ -7,16 +7,14 @@ from brian2 import EventMonitor
 from hdmf.common import VectorData
 from pynwb import NWBFile
 from pynwb.event import TimestampVectorData
-from pynwb.spec import NWBGroupSpec
 
 from ..brian.build import BuildContext
 from ..brian.recorded import recorded_values
 from ..model.description import ObjectDescription
 from ..nwb.datasets import StorageOptions
 from ..nwb.extension import nwb_class
-from ..nwb.spec import name_attribute, neuron_column
 from .kind import Kind, Stage
-from .monitor import MONITOR, MONITOR_SPEC, describe_events, source_of
+from .monitor import MONITOR, describe_events, source_of
 from .spikemonitor import value_column
 
 _EVENTS_RESERVED = {"id", "timestamp", "duration", "annotation", "neuron"}
@@ -51,19 +49,6 @@ def write_event_monitors(monitors: list[EventMonitor], nwbfile: NWBFile, storage
     return left_out
 
 
-TABLE_SPEC = NWBGroupSpec(
-    neurodata_type_def="EventMonitorTable",
-    neurodata_type_inc="EventsTable",
-    doc=("The events recorded by a Brian2 EventMonitor, one row per event: time, index of the element "
-         "in the monitored group, and the variables recorded at the event."),
-    datasets=[neuron_column("Index in the monitored group of the element that emitted the event.")],
-    attributes=[
-        name_attribute("monitor", "Brian2 EventMonitor"),
-        name_attribute("source", "monitored Brian2 group"),
-        name_attribute("event", "Brian2 event that was monitored"),
-    ],
-)
-
 def describe(monitor, initial: dict | None) -> ObjectDescription:
     return describe_events(monitor, "EventMonitor")
 
@@ -75,5 +60,5 @@ def build(description: ObjectDescription, context: BuildContext) -> EventMonitor
                         name=description.name)
 
 
-KIND = Kind("EventMonitor", describe=describe, build=build, stage=Stage.MONITORS, results=write_event_monitors, specs=(TABLE_SPEC, MONITOR_SPEC),
+KIND = Kind("EventMonitor", describe=describe, build=build, stage=Stage.MONITORS, results=write_event_monitors,
             **MONITOR)

@@ -23,6 +23,7 @@ class Stage(enum.IntEnum):
     VIEWS = 1  # views of groups (subgroups)
     CONNECTIONS = 2  # what connects or drives groups (synapses, Poisson inputs)
     MONITORS = 3  # what records them
+    OPERATIONS = 4  # Python code run on a clock (it may refer to any of the above)
 
 
 class Listed(enum.Enum):
@@ -57,10 +58,8 @@ class Kind:
         SpikeMonitors share one Units table); ``recording`` is the
         `brian2nwb.model.timeline.Recording` (when each object was observed).
     nwb_type : str or None
-        The ndx-brian2 type its description is stored as.
-    specs : tuple
-        The pynwb spec of ``nwb_type`` and of any other ndx-brian2 type the kind
-        writes; the extension generator collects them from the registry.
+        The ndx-brian2 type its description is stored as (the ``ndx-brian2`` package
+        declares it, with its fields and tables).
     stateful : bool
         Whether its variables are part of the network's state (not recordings).
     listed_as : frozenset of Listed
@@ -72,7 +71,8 @@ class Kind:
         description read from a file (raise `UnsafeModelError`), after the generic
         ones; ``checker`` is the model's `safety.CodeChecker`.
     table_docs : dict
-        ``{table name: table_docs.TableDoc}`` for the tables only this kind has.
+        ``{table name: brian2nwb.model.tables.TableDoc}``: the tables its ndx-brian2 type
+        declares (`brian2nwb.model.tables.tables_of`).
     to_nwb, from_nwb : callable or None
         ``to_nwb(description, nwbfile) -> (attrs, tables)`` adjusts what is written
         (e.g. a link instead of a table); ``from_nwb(container, attrs, tables)``
@@ -109,6 +109,17 @@ class Kind:
         the recorder hashes the tables at every run.
     configure : callable or None
         ``configure(obj, tables)``: replaces them on a rebuilt object, as the user did.
+    start_tables : callable or None
+        ``start_tables(obj) -> {table name: table}``: what an object holds besides its
+        variables when the recording starts (or when it joins) that a fresh object
+        does not (the spikes in flight in a Synapses restored from a stored state, or
+        continuing a file), as tables of its description; `snapshot` takes them when
+        it joins and ``build`` puts them back.
+    start_at : callable or None
+        ``start_at(obj, t) -> None``: places a rebuilt object at time ``t`` (seconds)
+        of a recording that starts there (a restored or continued state) as the
+        recorded one stood, besides its variables (a SpikeGeneratorGroup's place in
+        its spike train), where Brian2 would derive it otherwise.
     start_with : callable or None
         ``start_with(description, tables)``: makes a description (which holds the
         values at the end) describe the object as it started, from the tables of its
@@ -117,11 +128,15 @@ class Kind:
         The method that makes a monitor record one sample outside a run
         (``StateMonitor.record_single_timestep``); `snapshot` notes each call as a
         ``sample`` step.
+    python_function : callable or None
+        ``python_function(obj) -> (function, options) or None``: the Python function an object of this kind
+        calls (a NetworkOperation's), kept as code (`brian2nwb.brian.python_code`); None: it calls none that
+        can be kept (the object is left out, and said so).
     fields : tuple of brian2nwb.model.fields.Field
-        The attributes of its descriptions, each with its role: its ndx-brian2 type
-        has one attribute per field, and the checker of a file's model checks each
-        by its role (an attribute that is not declared is refused). The columns of
-        its tables are declared in ``table_docs``.
+        The attributes of its descriptions, each with its role: those its ndx-brian2
+        type declares (`brian2nwb.model.fields.fields_of`); the checker of a file's
+        model checks each by its role (an attribute that is not declared is refused).
+        The columns of its tables are declared in ``table_docs``.
     """
 
     name: str
@@ -130,7 +145,6 @@ class Kind:
     stage: Stage = Stage.GROUPS
     results: Callable | None = None
     nwb_type: str | None = None
-    specs: tuple = ()  # of pynwb.spec.NWBGroupSpec
     stateful: bool = False
     listed_as: frozenset[Listed] = frozenset()
     elements: str = "neurons"
@@ -148,8 +162,11 @@ class Kind:
     settings_tables: frozenset[str] = frozenset()
     settings_signature: Callable | None = None
     configure: Callable | None = None
+    start_tables: Callable | None = None
+    start_at: Callable | None = None
     start_with: Callable | None = None
     sample_method: str | None = None
     replayable: bool = False
     records_spikes: bool = False
+    python_function: Callable | None = None
     fields: tuple[Field, ...] = ()

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from ..brian.build import BuildContext
 from ..model.description import ObjectDescription
-from ..model.fields import Field, Role
-from ..nwb.spec import model_type
+from ..model.fields import fields_of
+from ..model.tables import tables_of
 from .kind import Listed
 
 
@@ -49,17 +49,8 @@ def from_nwb(container, attrs: dict, tables: dict) -> None:
 
 
 #: The attributes of a monitor's description (``kind`` is the stored type's, not the description's).
-FIELDS = (
-    Field("source", Role.OBJECT, "Name of the monitored group."),
-    Field("event", Role.NAME, "Name of the monitored event.", required=False),
-    Field("variables", Role.NAMES, "Recorded variables, comma-separated.", required=False),
-    Field("record", Role.FLAG, "SpikeMonitor/EventMonitor: whether spikes were recorded; StateMonitor: whether "
-                               "all indices were.", required=False),
-)
-MONITOR_SPEC = model_type("MonitorModel", "A Brian2 monitor (its recordings are in /units, /events or /acquisition).",
-                          (Field("kind", Role.CHOICE, "SpikeMonitor, EventMonitor, StateMonitor or "
-                                                      "PopulationRateMonitor."),) + FIELDS)
+FIELDS = tuple(field for field in fields_of("MonitorModel") if field.name != "kind")
 
 #: The keyword arguments every monitor's `Kind` shares.
 MONITOR = dict(nwb_type="MonitorModel", listed_as=frozenset({Listed.MONITOR}), to_nwb=to_nwb, from_nwb=from_nwb,
-               fields=FIELDS)
+               fields=FIELDS, table_docs=tables_of("MonitorModel"))

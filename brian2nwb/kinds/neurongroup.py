@@ -17,15 +17,17 @@ from ..brian.describe import group_tables, method_used
 from ..brian.equations import equations_text
 from ..brian.internals import refractory_of
 from ..model.description import ObjectDescription
-from ..model.fields import Role
-from ..model.tables import TableDoc
-from ..nwb.spec import GROUP_TABLES_DOC, group_fields, model_type
+from ..model.fields import fields_of, size_field
+from ..model.tables import tables_of
 from .kind import Kind, Listed, Stage
 
+FIELDS = fields_of("NeuronGroupModel")
 
-def group_attrs(group) -> dict:
-    """Size, equations (as the user gave them), method, clock, threshold, reset and refractoriness."""
-    attrs = {"N": len(group), "model": equations_text(group.user_equations.ordered),
+
+def group_attrs(group, fields: tuple = FIELDS) -> dict:
+    """Size (the field of ``fields`` that holds it), equations (as the user gave them), method, clock,
+    threshold, reset and refractoriness."""
+    attrs = {size_field(fields): len(group), "model": equations_text(group.user_equations.ordered),
              "method": method_used(group.state_updater), "clock": group.clock.name}
     if "spike" in group.events:
         attrs["threshold"] = group.events["spike"]
@@ -64,21 +66,11 @@ def group_arguments(description: ObjectDescription, context: BuildContext) -> di
 
 
 def build(description: ObjectDescription, context: BuildContext) -> NeuronGroup:
-    group = NeuronGroup(description.attrs["N"], **group_arguments(description, context))
+    group = NeuronGroup(description.attrs[size_field(FIELDS)], **group_arguments(description, context))
     build_group_parts(group, description.tables, context)
     return group
 
 
-TABLE_DOCS = {
-    "events": TableDoc("Custom events of the group (Brian2's events argument) and the code run on them.",
-                       {"event": (Role.NAME, "Name of the event."),
-                        "condition": (Role.EXPRESSION, "The condition that triggers it."),
-                        "code": (Role.STATEMENTS, "The statements run when it happens (run_on_event; empty: "
-                                                  "none).")}),
-}
-
-FIELDS = group_fields("neurons")
-SPEC = model_type("NeuronGroupModel", "A Brian2 NeuronGroup. " + GROUP_TABLES_DOC, FIELDS)
-
-KIND = Kind("NeuronGroup", describe=describe, build=build, stage=Stage.GROUPS, nwb_type="NeuronGroupModel", specs=(SPEC,),
-            stateful=True, listed_as=frozenset({Listed.GROUP}), table_docs=TABLE_DOCS, fields=FIELDS)
+KIND = Kind("NeuronGroup", describe=describe, build=build, stage=Stage.GROUPS, nwb_type="NeuronGroupModel",
+            stateful=True, listed_as=frozenset({Listed.GROUP}), table_docs=tables_of("NeuronGroupModel"),
+            fields=FIELDS)

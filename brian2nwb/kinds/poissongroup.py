@@ -9,13 +9,16 @@ from ..brian.build import BuildContext, build_group_parts
 from ..brian.describe import group_tables
 from ..brian.internals import poisson_rates_expression
 from ..model.description import ObjectDescription
-from ..model.fields import Field, Role
-from ..nwb.spec import CODE, GROUP_TABLES_DOC, model_type
+from ..model.fields import fields_of, size_field
+from ..model.tables import tables_of
 from .kind import Kind, Listed, Stage
+
+FIELDS = fields_of("PoissonGroupModel")
+SIZE = size_field(FIELDS)
 
 
 def describe(group, initial: dict | None) -> ObjectDescription:
-    attrs = {"N": len(group), "clock": group.clock.name}
+    attrs = {SIZE: len(group), "clock": group.clock.name}
     rates = poisson_rates_expression(group)
     if rates is not None:
         attrs["rates"] = rates
@@ -27,18 +30,13 @@ def build(description: ObjectDescription, context: BuildContext):
     clock = context.clock(attrs.get("clock"))
     if description.name in context.replay:
         indices, times = context.replay[description.name]
-        return SpikeGeneratorGroup(attrs["N"], indices, times * second, clock=clock, name=description.name)
-    group = PoissonGroup(attrs["N"], attrs.get("rates", 0 * Hz), clock=clock,
+        return SpikeGeneratorGroup(attrs[SIZE], indices, times * second, clock=clock, name=description.name)
+    group = PoissonGroup(attrs[SIZE], attrs.get("rates", 0 * Hz), clock=clock,
                          namespace=context.namespace(description.name), name=description.name)
     build_group_parts(group, description.tables, context)
     return group
 
 
-FIELDS = (Field("N", Role.SIZE, "Number of neurons."),
-          Field("rates", Role.EXPRESSION, f"Rates as an expression ({CODE}).", required=False))
-SPEC = model_type("PoissonGroupModel", "A Brian2 PoissonGroup; rates as an expression or in the state table. "
-                  + GROUP_TABLES_DOC, FIELDS)
-
 KIND = Kind("PoissonGroup", describe=describe, build=build, stage=Stage.GROUPS, nwb_type="PoissonGroupModel",
-            specs=(SPEC,), stateful=True, listed_as=frozenset({Listed.GROUP, Listed.INPUT}), random=True, names=frozenset({"rates"}), replayable=True,
+            table_docs=tables_of("PoissonGroupModel"), stateful=True, listed_as=frozenset({Listed.GROUP, Listed.INPUT}), random=True, names=frozenset({"rates"}), replayable=True,
             fields=FIELDS)

@@ -11,7 +11,7 @@ from ..model.description import ObjectDescription
 from ..nwb.datasets import StorageOptions, sampling
 from ..nwb.metadata import provenance_comment
 from .kind import Kind, Stage
-from .monitor import MONITOR, MONITOR_SPEC, common_attrs, source_of
+from .monitor import MONITOR, common_attrs, source_of
 
 
 def write_population_rates(monitors: list[PopulationRateMonitor], nwbfile: NWBFile, storage: StorageOptions,
@@ -29,7 +29,7 @@ def write_population_rates(monitors: list[PopulationRateMonitor], nwbfile: NWBFi
                         f"second in each time step, unsmoothed), recorded by the PopulationRateMonitor.",
             data=storage.wrap(recorded_values(monitor, "rate")),
             unit="hertz", comments=provenance_comment(),
-            **sampling(times, float(monitor.clock.dt_)),
+            **sampling(times, recording.dts(monitor.clock.name)),
         ))
     return left_out
 
@@ -42,5 +42,5 @@ def build(description: ObjectDescription, context: BuildContext) -> PopulationRa
     return PopulationRateMonitor(source_of(description, context), name=description.name)
 
 
-KIND = Kind("PopulationRateMonitor", describe=describe, build=build, stage=Stage.MONITORS, results=write_population_rates, specs=(MONITOR_SPEC,),
+KIND = Kind("PopulationRateMonitor", describe=describe, build=build, stage=Stage.MONITORS, results=write_population_rates,
             **MONITOR)

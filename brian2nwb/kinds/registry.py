@@ -24,6 +24,7 @@ from brian2.groups.subgroup import Subgroup
 
 from . import (
     eventmonitor,
+    networkoperation,
     neurongroup,
     poissongroup,
     poissoninput,
@@ -49,9 +50,7 @@ REGISTRY: dict[type, Kind] = {
     EventMonitor: eventmonitor.KIND,
     StateMonitor: statemonitor.KIND,
     PopulationRateMonitor: ratemonitor.KIND,
-    NetworkOperation: Kind("NetworkOperation", unsupported="it runs Python code, which a data file cannot hold; "
-                                                           "pass it back with from_nwb(..., operations={name: "
-                                                           "operation})"),
+    NetworkOperation: networkoperation.KIND,
 }
 
 #: Kinds by the name a description carries (the Brian2 class name).

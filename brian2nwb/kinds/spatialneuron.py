@@ -32,13 +32,13 @@ from ..brian.equations import equations_text
 from ..brian.internals import section_geometry, set_section_lengths
 from ..errors import UnsafeModelError
 from ..model.description import ObjectDescription
-from ..model.fields import Role
-from ..model.tables import TableDoc
-from ..nwb.spec import GROUP_TABLES_DOC, group_fields, model_type
+from ..model.fields import fields_of, size_field
+from ..model.tables import tables_of
 from ..trust.code import check_name
-from . import neurongroup
 from .kind import Kind, Listed, Stage
 from .neurongroup import group_arguments, group_attrs, neuron_tables
+
+FIELDS = fields_of("SpatialNeuronModel")
 
 #: The Brian2 morphology classes a file may name.
 SECTION_KINDS = {"Soma": Soma, "Cylinder": Cylinder, "Section": Section}
@@ -155,8 +155,8 @@ def user_equations(neuron) -> str:
 def describe(neuron, initial: dict | None) -> ObjectDescription:
     tables = neuron_tables(neuron, initial)
     tables.update(morphology_tables(neuron.morphology))
-    return ObjectDescription("SpatialNeuron", neuron.name, dict(group_attrs(neuron), model=user_equations(neuron)),
-                             tables)
+    attrs = dict(group_attrs(neuron, FIELDS), model=user_equations(neuron))
+    return ObjectDescription("SpatialNeuron", neuron.name, attrs, tables)
 
 
 def build(description: ObjectDescription, context: BuildContext) -> SpatialNeuron:
@@ -171,6 +171,7 @@ def check(description: ObjectDescription, model, checker) -> None:
     """A tree (every parent before its children), known section kinds, point counts that add up, and as many
     compartments as the neuron has."""
     what, tables = f"'{description.name}'", description.tables
+    compartments = description.attrs.get(size_field(FIELDS))
     sections, points = tables.get("morphology"), tables.get("morphology_points")
     if not sections or not points:
         raise UnsafeModelError(f"{what}: a SpatialNeuron needs its 'morphology' and 'morphology_points' tables.")
@@ -184,50 +185,24 @@ def check(description: ObjectDescription, model, checker) -> None:
         if not (int(parent) == -1 if row == 0 else 0 <= int(parent) < row):
             raise UnsafeModelError(f"{what}: morphology section {row} has parent {parent}; sections must follow "
                                    "their parent (the root first).")
-        if not 1 <= int(n) <= int(description.attrs.get("N", 0)) or (str(kind) == "Soma" and int(n) != 1):
+        if not 1 <= int(n) <= int(compartments or 0) or (str(kind) == "Soma" and int(n) != 1):
             raise UnsafeModelError(f"{what}: morphology section {row} has {n} compartments.")
         total_points += _POINTS[str(kind)](int(n))
     for name in sections.get("name_in_parent", []):
         if str(name):
             check_name(str(name), f"{what} morphology section name")
-    if sum(int(n) for n in counts) != int(description.attrs.get("N", -1)):
+    if sum(int(n) for n in counts) != int(-1 if compartments is None else compartments):
         raise UnsafeModelError(f"{what}: the morphology has {sum(int(n) for n in counts)} compartments, the neuron "
-                               f"{description.attrs.get('N')}.")
+                               f"{compartments}.")
     if any(len(points.get(key, [])) != total_points for key in ("diameter", "length", "x", "y", "z")):
         raise UnsafeModelError(f"{what}: the morphology's sections need {total_points} points in every column of "
                                "'morphology_points'.")
 
-
-SPEC = model_type("SpatialNeuronModel", "A Brian2 SpatialNeuron (multicompartment neuron): one element per "
-                  "compartment. 'morphology' holds one row per section (kind Soma/Cylinder/Section, type, parent "
-                  "row, name in the parent, compartments n), 'morphology_points' their points (1 for a Soma, n+1 "
-                  "otherwise: diameter, length of the compartment ending there, x, y, z relative to the parent's "
-                  "end). " + GROUP_TABLES_DOC, group_fields("compartments"))
-
-TABLE_DOCS = dict(neurongroup.TABLE_DOCS, **{
-    "morphology": TableDoc(
-        "The sections of the morphology, in the order Brian2 numbers compartments (depth first).",
-        {"kind": (Role.CHOICE, "Brian2's class of the section: Soma, Cylinder or Section.", tuple(SECTION_KINDS)),
-         "type": (Role.TEXT, "Brian2's type of the section, e.g. 'axon' (empty: none)."),
-         "parent_section": (Role.INTEGER, "Row of the parent section (-1: the root)."),
-         "name_in_parent": (Role.NAME, "The name the section has in its parent, e.g. 'dendrite' (empty: unnamed).",
-                            ("",)),
-         "n": (Role.SIZE, "Number of compartments of the section.")}),
-    "morphology_points": TableDoc(
-        "The points of the sections, section after section: 1 for a Soma, n+1 for other sections (the start "
-        "of the first compartment and the end of each compartment).",
-        {"diameter": "Diameter at the point, in metres (constant along a Cylinder).",
-         "length": "Length of the compartment that ends at the point, in metres (NaN at the first point and for "
-                   "a Soma).",
-         "x": "x coordinate in metres, relative to the end of the parent section (NaN: no coordinates).",
-         "y": "y coordinate (see x).", "z": "z coordinate (see x)."}),
-})
 
 #: What a SpatialNeuron defines besides the user's equations.
 NAMES = frozenset({"v", "Im", "Ic", "length", "distance", "area", "volume", "diameter", "Cm", "Ri", "r_length_1",
                    "r_length_2", "x", "y", "z", "time_constant", "space_constant"})
 
 KIND = Kind("SpatialNeuron", describe=describe, build=build, stage=Stage.GROUPS, nwb_type="SpatialNeuronModel",
-            specs=(SPEC,), stateful=True, listed_as=frozenset({Listed.GROUP}), elements="compartments", check=check, names=NAMES,
-            table_docs=TABLE_DOCS, fields=group_fields("compartments"),
-            flags=frozenset({"point current"}))
+            stateful=True, listed_as=frozenset({Listed.GROUP}), elements="compartments", check=check, names=NAMES,
+            table_docs=tables_of("SpatialNeuronModel"), fields=FIELDS, flags=frozenset({"point current"}))

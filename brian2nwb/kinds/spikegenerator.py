@@ -14,21 +14,22 @@ from brian2 import SpikeGeneratorGroup, second
 from hdmf.common import VectorData
 from pynwb import NWBFile
 from pynwb.event import TimestampVectorData
-from pynwb.spec import NWBGroupSpec
 
 from ..brian.build import BuildContext, build_group_parts
 from ..brian.describe import group_tables
 from ..brian.internals import set_spike_position
 from ..errors import InvalidFileError, UnsafeModelError
 from ..model.description import ObjectDescription
-from ..model.fields import Field, Role
-from ..model.tables import TableDoc
+from ..model.fields import fields_of, size_field
+from ..model.tables import tables_of
 from ..nwb.datasets import StorageOptions
 from ..nwb.extension import nwb_class
 from ..nwb.mapping import numbers
-from ..nwb.spec import float_attribute, int_attribute, link, model_type, name_attribute, neuron_column
 from ..trust.code import check_time
 from .kind import Kind, Listed, Stage
+
+FIELDS = fields_of("SpikeGeneratorGroupModel")
+SIZE = size_field(FIELDS)
 
 
 def write_spike_generators(groups: list[SpikeGeneratorGroup], nwbfile: NWBFile, storage: StorageOptions,
@@ -56,7 +57,7 @@ def write_spike_generators(groups: list[SpikeGeneratorGroup], nwbfile: NWBFile, 
 
 
 def describe(group, initial: dict | None) -> ObjectDescription:
-    attrs = {"N": len(group), "period": float(group.variables["period"].get_value().item()),
+    attrs = {SIZE: len(group), "period": float(group.variables["period"].get_value().item()),
              "clock": group.clock.name}
     tables = group_tables(group, len(group), initial)
     tables["spikes"] = {"neuron": np.asarray(group.variables["neuron_index"].get_value(), dtype=np.int64),
@@ -85,7 +86,7 @@ def start_with(description: ObjectDescription, tables: dict) -> None:
 
 def build(description: ObjectDescription, context: BuildContext) -> SpikeGeneratorGroup:
     attrs, spikes = description.attrs, description.tables["spikes"]
-    group = SpikeGeneratorGroup(attrs["N"], spikes["neuron"], np.asarray(spikes["time"]) * second,
+    group = SpikeGeneratorGroup(attrs[SIZE], spikes["neuron"], np.asarray(spikes["time"]) * second,
                                 period=attrs["period"] * second, sorted=True,
                                 clock=context.clock(attrs.get("clock")), name=description.name)
     build_group_parts(group, description.tables, context)
@@ -96,12 +97,24 @@ def continue_from(group: SpikeGeneratorGroup, description: ObjectDescription, t_
     """Where the group stands in its spike train (and period) at ``t_end``, as Brian2's own ``restore()``
     leaves it. Without this, Brian2 places a group whose run starts later from the absolute time, which a
     periodic train past its first period gets wrong (it re-sends the period's earlier spikes at once)."""
+    _place(group, np.asarray(description.tables["spikes"]["time"], dtype=np.float64),  # as built (sorted=True)
+           float(description.attrs["period"]), t_end)
+
+
+def start_at(group: SpikeGeneratorGroup, t: float) -> None:
+    """Place the group in its spike train (and period) at time ``t`` (seconds) of a recording that starts there,
+    from its own spikes: where a group restored from a state stored at ``t`` (or continued there) stands."""
+    _place(group, np.asarray(group.variables["spike_time"].get_value(), dtype=np.float64),
+           float(group.variables["period"].get_value().item()), t)
+
+
+def _place(group: SpikeGeneratorGroup, times: np.ndarray, period: float, t: float) -> None:
+    """Place the group at time ``t`` in the spike train ``times`` (sorted) repeating every ``period``."""
     from brian2.core.functions import timestep
 
     dt = float(group.clock.dt_)
-    times = np.asarray(description.tables["spikes"]["time"], dtype=np.float64)  # as built (sorted=True)
-    steps_done = int(timestep(t_end, dt))
-    period_bins = int(np.round(float(description.attrs["period"]) / dt))
+    steps_done = int(timestep(t, dt))
+    period_bins = int(np.round(period / dt))
     if 0 < period_bins <= np.iinfo(np.int32).max and steps_done > 0:
         timebins = np.asarray((times + 1e-3 * dt) / dt, dtype=np.int32)  # Brian2's bins, shift included
         position = int(np.searchsorted(timebins, (steps_done - 1) % period_bins, side="right"))
@@ -113,7 +126,7 @@ def continue_from(group: SpikeGeneratorGroup, description: ObjectDescription, t_
 def check(description: ObjectDescription, model, checker) -> None:
     """The spikes (those it was built with and those set_spikes() replaced them with): neurons of the group
     (indices Brian2 uses as offsets), finite times in order; the periods."""
-    size, what = description.attrs.get("N"), f"'{description.name}'"
+    size, what = description.attrs.get(SIZE), f"'{description.name}'"
     check_time(description.attrs.get("period", 0.0), f"{what} period", allow_zero=True)
     for name, spikes in description.tables.items():
         if name == "spikes" or re.fullmatch(r"step_\d+_spikes", name):
@@ -145,32 +158,9 @@ def from_nwb(container, attrs: dict, tables: dict) -> None:
                         "time": numbers(spikes["timestamp"].data[:], f"{what}' times").astype(np.float64)}
 
 
-TABLE_SPEC = NWBGroupSpec(
-    neurodata_type_def="SpikeGeneratorTable",
-    neurodata_type_inc="EventsTable",
-    doc=("The spike trains a Brian2 SpikeGeneratorGroup emits, one row per spike (timestamp and "
-         "neuron index). With a non-zero period the pattern repeats every period."),
-    datasets=[neuron_column("Index of the neuron of the SpikeGeneratorGroup that emits the spike.")],
-    attributes=[
-        name_attribute("source", "Brian2 SpikeGeneratorGroup"),
-        int_attribute("num_neurons", "Number of neurons of the group."),
-        float_attribute("period", "Period of repetition in seconds; 0 if the pattern does not repeat."),
-    ],
-)
-FIELDS = (Field("N", Role.SIZE, "Number of neurons."),
-          Field("period", Role.TIME, "Period of repetition in seconds; 0 if none."))
-SPEC = model_type("SpikeGeneratorGroupModel", "A Brian2 SpikeGeneratorGroup; its spikes are the linked table.", FIELDS,
-                  links=[link("spikes", "SpikeGeneratorTable", "The spike trains the group emits (in /events).")])
-
-TABLE_DOCS = {
-    "spikes": TableDoc("The spike trains of the group (set_spikes()), sorted by time.",
-                       {"neuron": "Index of the neuron that emits the spike.", "time": "Time of the spike in seconds."}),
-    "period": TableDoc("The period of repetition of the spike trains.",
-                       {"period": "Period in seconds; 0 if the pattern does not repeat."}),
-}
-
 KIND = Kind("SpikeGeneratorGroup", describe=describe, build=build, stage=Stage.GROUPS, results=write_spike_generators,
-            nwb_type="SpikeGeneratorGroupModel", specs=(TABLE_SPEC, SPEC), stateful=True, listed_as=frozenset({Listed.GROUP, Listed.INPUT}),
+            nwb_type="SpikeGeneratorGroupModel", stateful=True, listed_as=frozenset({Listed.GROUP, Listed.INPUT}),
             to_nwb=to_nwb, from_nwb=from_nwb, names=frozenset({"period"}), check=check,
-            continue_from=continue_from, settings=settings, settings_tables=frozenset({"spikes", "period"}),
-            configure=configure, start_with=start_with, table_docs=TABLE_DOCS, fields=FIELDS)
+            continue_from=continue_from, start_at=start_at, settings=settings,
+            settings_tables=frozenset({"spikes", "period"}), configure=configure, start_with=start_with,
+            table_docs=tables_of("SpikeGeneratorGroupModel"), fields=FIELDS)

@@ -13,6 +13,7 @@ from pynwb.misc import Units
 
 from ..brian.build import BuildContext
 from ..brian.recorded import on_disk, recorded_values
+from ..errors import warn
 from ..model.description import ObjectDescription
 from ..model.quantities import dimensions_of, si_unit_name
 from ..nwb.by_neuron import ByNeuron
@@ -20,7 +21,7 @@ from ..nwb.datasets import OneChunk, StorageOptions
 from ..nwb.extension import QuantityData
 from ..nwb.regroup import regroup
 from .kind import Kind, Stage
-from .monitor import MONITOR, MONITOR_SPEC, describe_events, source_of
+from .monitor import MONITOR, describe_events, source_of
 
 #: Spikes read at a time from a recording on disk (and the chunk of its regrouped datasets).
 SLICE = 1 << 20
@@ -29,6 +30,9 @@ REGROUP_BYTES = 64 * 2**20
 #: Columns of our Units table that a recorded variable's column must not replace.
 _UNITS_RESERVED = {"id", "spike_times", "obs_intervals", "electrodes", "electrode_group", "waveform_mean",
                    "waveform_sd", "waveforms", "population", "neuron", "monitor"}
+#: The spike times nwbinspector's ``check_spike_times_not_in_samples`` reads: the first ones of the column (its
+#: ``nelems``).
+INSPECTED_SPIKE_TIMES = 200
 
 
 def population_of(group) -> tuple[str, int]:
@@ -151,7 +155,51 @@ def write_units(monitors: list[SpikeMonitor], nwbfile: NWBFile, storage: Storage
         description += f" The monitors' time steps differ; resolution is the smallest ({min(dts)} s)."
     nwbfile.units = Units(name="units", description=description, resolution=min(dts), columns=columns,
                           id=np.arange(sum(sizes)))
+    warn_if_times_look_like_samples(spikes, min(dts))
     return left_out
+
+
+def warn_if_times_look_like_samples(spikes: list[_SpikesByNeuron], resolution: float) -> None:
+    """Say so when nwbinspector's ``check_spike_times_not_in_samples`` (CRITICAL: DANDI refuses the file) will
+    take the spike times for sample indices: the Units table's ``resolution`` is below 1 s and the first
+    `INSPECTED_SPIKE_TIMES` values of its ``spike_times`` column are all whole numbers (its condition). The
+    times are right; they are written unchanged."""
+    first = _first_spike_times(spikes, INSPECTED_SPIKE_TIMES)
+    if resolution >= 1.0 or not len(first) or not np.all(first == np.floor(first)):
+        return
+    entry = next(s for s in spikes if s.per_neuron.any())
+    neuron = entry.first_index + int(np.flatnonzero(entry.per_neuron)[0])
+    whole = np.unique(first)
+    values = ", ".join(f"{value:g} s" for value in whole[:3]) + (", ..." if len(whole) > 3 else "")
+    why = (f"neuron {neuron} of '{entry.population}' fired at t = 0 s, in the first time step" if first[0] == 0
+           else f"neuron {neuron} of '{entry.population}' first fired at t = {first[0]:g} s")
+    warn(
+        f"DANDI will not accept this file: nwbinspector's check_spike_times_not_in_samples (CRITICAL) will report "
+        f"that its spike times 'appear to be in samples rather than seconds', because those it reads (the first "
+        f"{len(first)} of the Units table) are all whole numbers of seconds ({values}; here {why}). The check is a "
+        f"heuristic: the times are right, in seconds as Brian2 recorded them, and written unchanged. Nothing to "
+        f"do if the file is not for DANDI; otherwise let no neuron fire at exactly t = 0 (initial values below "
+        f"the threshold, or the SpikeMonitor added after the first time step), or run nwbinspector on the file "
+        f"and justify this finding when you upload it.")
+
+
+def _first_spike_times(spikes: list[_SpikesByNeuron], count: int) -> np.ndarray:
+    """The first ``count`` values of the ``spike_times`` column as written (rows in order, each neuron's spikes
+    in time order), without ordering the rest."""
+    found = []
+    for entry in spikes:
+        wanted = min(count - sum(len(part) for part in found), int(entry.per_neuron.sum()))
+        if wanted <= 0:
+            continue
+        times = entry.values("t")
+        if entry.index is None:  # on disk, in neuron order already
+            found.append(np.asarray(times[:wanted]))
+            continue
+        last = int(np.searchsorted(np.cumsum(entry.per_neuron), wanted))  # the neuron of the wanted-th value
+        index = np.asarray(entry.index)
+        chosen = np.flatnonzero(index <= last)
+        found.append(np.asarray(times)[chosen[np.argsort(index[chosen], kind="stable")[:wanted]]])
+    return np.concatenate(found) if found else np.zeros(0)
 
 
 def _text_column(values: list[str], repeats: list[int]):
@@ -235,5 +283,5 @@ def build(description: ObjectDescription, context: BuildContext) -> SpikeMonitor
                         record=attrs.get("record", True), name=description.name)
 
 
-KIND = Kind("SpikeMonitor", describe=describe, build=build, stage=Stage.MONITORS, results=write_units, specs=(MONITOR_SPEC,), records_spikes=True,
+KIND = Kind("SpikeMonitor", describe=describe, build=build, stage=Stage.MONITORS, results=write_units, records_spikes=True,
             **MONITOR)

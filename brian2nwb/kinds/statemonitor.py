@@ -22,21 +22,17 @@ from __future__ import annotations
 import numpy as np
 from brian2 import StateMonitor
 from pynwb import NWBFile
-from pynwb.spec import NWBAttributeSpec, NWBGroupSpec
 
 from ..brian.build import BuildContext
 from ..brian.recorded import on_disk, recorded_values
 from ..errors import UnsafeModelError
 from ..model.description import ObjectDescription
 from ..model.quantities import dimensions_of, si_unit_name
-from ..model.tables import TableDoc
 from ..nwb.datasets import RowSlices, StorageOptions, sampling
 from ..nwb.extension import nwb_class
 from ..nwb.metadata import provenance_comment
-from ..nwb.spec import dimensions_attribute, int_attribute, name_attribute
-from ..trust.model import sizes_of
 from .kind import Kind, Stage
-from .monitor import MONITOR, MONITOR_SPEC, common_attrs, source_of
+from .monitor import MONITOR, common_attrs, source_of
 
 
 def _as_storable(values: np.ndarray) -> np.ndarray:
@@ -69,7 +65,7 @@ def write_state_monitors(monitors: list[StateMonitor], nwbfile: NWBFile, storage
         if len(monitor.record) == 0:
             left_out.append(f"{monitor.name} (StateMonitor records no indices)")
             continue
-        timing = sampling(times, float(monitor.clock.dt_))
+        timing = sampling(times, recording.dts(monitor.clock.name))
         indices = np.asarray(monitor.record, dtype=np.int64)
         blocks = column_blocks(len(indices), len(times))
         stored = on_disk(monitor)  # a stream's recording: read from disk a slice of rows at a time
@@ -96,26 +92,6 @@ def write_state_monitors(monitors: list[StateMonitor], nwbfile: NWBFile, storage
     return left_out
 
 
-SERIES_SPEC = NWBGroupSpec(
-    neurodata_type_def="StateMonitorSeries",
-    neurodata_type_inc="TimeSeries",
-    doc=("One variable recorded by a Brian2 StateMonitor: time on axis 0, one column per recorded "
-         "index of the monitored group (neurons, synapses or other elements). A monitor that records more "
-         "elements than it has samples, or more than 4096 elements, is split by columns into several series "
-         "(attributes 'part' and 'parts'), so that time stays the longest axis."),
-    attributes=[
-        NWBAttributeSpec(name="recorded_indices", dtype="int32", shape=[None], dims=["num_columns"],
-                         doc="Index in the monitored group of the element recorded in each column of data."),
-        name_attribute("monitor", "Brian2 StateMonitor"),
-        name_attribute("source", "monitored Brian2 group"),
-        name_attribute("variable", "recorded variable"),
-        dimensions_attribute(),
-        int_attribute("part", "Position of this series among the parts of a split recording (from 0).",
-                      required=False),
-        int_attribute("parts", "Number of series the recording is split into.", required=False),
-    ],
-)
-
 def describe(monitor, initial: dict | None) -> ObjectDescription:
     attrs = dict(common_attrs(monitor), variables=list(monitor.record_variables), record=bool(monitor.record_all))
     return ObjectDescription("StateMonitor", monitor.name, attrs,
@@ -136,7 +112,7 @@ def check(description: ObjectDescription, model, checker) -> None:
         return
     index = np.asarray(description.tables.get("recorded", {}).get("index", []))
     source = str(description.attrs.get("source"))
-    size = sizes_of(model).get(source)
+    size = model.sizes.get(source)
     if size is None:  # a Synapses: one element per synapse
         size = next((len(d.tables.get("connectivity", {}).get("i", [])) for d in model.objects if d.name == source),
                     None)
@@ -146,9 +122,5 @@ def check(description: ObjectDescription, model, checker) -> None:
                                f"size of '{source}' ({size}) minus 1.")
 
 
-TABLE_DOCS = {"recorded": TableDoc("The elements a StateMonitor records.",
-                                   {"index": "Index in the monitored group of each recorded element, in the order "
-                                             "of the columns of its series."})}
-
-KIND = Kind("StateMonitor", describe=describe, build=build, check=check, table_docs=TABLE_DOCS, stage=Stage.MONITORS, results=write_state_monitors, specs=(SERIES_SPEC, MONITOR_SPEC),
+KIND = Kind("StateMonitor", describe=describe, build=build, check=check, stage=Stage.MONITORS, results=write_state_monitors,
             sample_method="record_single_timestep", **MONITOR)

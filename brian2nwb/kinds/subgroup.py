@@ -9,8 +9,8 @@ from ..brian.build import BuildContext, build_group_parts
 from ..brian.describe import regular_operations
 from ..errors import UnsafeModelError
 from ..model.description import ObjectDescription
-from ..model.fields import Field, Role
-from ..nwb.spec import model_type
+from ..model.fields import fields_of
+from ..model.tables import tables_of
 from .kind import Kind, Listed, Stage
 
 
@@ -34,18 +34,12 @@ def build(description: ObjectDescription, context: BuildContext) -> Subgroup:
 def check(description: ObjectDescription, model, checker) -> None:
     attrs = description.attrs
     start, stop = int(attrs["start"]), int(attrs["stop"])
-    source = next((d for d in model.objects if d.name == attrs["source"]), None)
-    source_size = source.attrs.get("N") if source is not None else None
+    source_size = model.sizes.get(attrs["source"])
     if not 0 <= start <= stop or (source_size is not None and stop > int(source_size)):
         raise UnsafeModelError(f"'{description.name}': neurons {start} to {stop} are not part of "
                                f"'{attrs['source']}'.")
 
 
-FIELDS = (Field("source", Role.OBJECT, "Name of the group it is part of."),
-          Field("start", Role.SIZE, "Index of its first neuron in the source group."),
-          Field("stop", Role.SIZE, "Index after its last neuron in the source group."))
-SPEC = model_type("SubgroupModel", "A Brian2 Subgroup: neurons start to stop-1 of its source group; "
-                                   "'run_regularly' holds its own operations.", FIELDS)
-
-KIND = Kind("Subgroup", describe=describe, build=build, stage=Stage.VIEWS, nwb_type="SubgroupModel", specs=(SPEC,),
-            listed_as=frozenset({Listed.GROUP}), check=check, fields=FIELDS)
+KIND = Kind("Subgroup", describe=describe, build=build, stage=Stage.VIEWS, nwb_type="SubgroupModel",
+            listed_as=frozenset({Listed.GROUP}), check=check, fields=fields_of("SubgroupModel"),
+            table_docs=tables_of("SubgroupModel"))

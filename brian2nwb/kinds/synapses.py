@@ -34,11 +34,9 @@ from ..brian.synapses import (
 )
 from ..errors import UnsafeModelError
 from ..model.description import ObjectDescription
-from ..model.fields import Field, Role
-from ..model.tables import TableDoc
-from ..nwb.spec import model_type
+from ..model.fields import fields_of
+from ..model.tables import tables_of
 from ..trust.code import MAX_SIZE
-from ..trust.model import sizes_of
 from .kind import Kind, Listed, Stage
 
 
@@ -163,15 +161,30 @@ def in_flight(synapses) -> dict:
             "synapse": np.asarray(rows["synapse"], dtype=np.int64)}
 
 
+def start_tables(synapses) -> dict:
+    """The spikes in flight when the recording starts (or the Synapses joins it), if any: ``initial_in_flight``."""
+    flying = in_flight(synapses)
+    return {"initial_in_flight": flying} if len(flying["synapse"]) else {}
+
+
 def continue_from(synapses, description: ObjectDescription, t_end: float) -> None:
-    """Put the spikes that were in flight at the end of the recording back into the pathways' queues."""
-    flying = description.tables.get("in_flight", {})
+    """Put the spikes that were in flight at the end of the recording back into the pathways' queues (in place of
+    those `build` put there, in flight at the start)."""
+    _fill_queues(synapses, description.tables.get("in_flight", {}), empty_first="initial_in_flight" in
+                 description.tables)
+
+
+def _fill_queues(synapses, flying: dict, empty_first: bool = False) -> None:
+    """Put the spikes in flight of a table (``in_flight`` or ``initial_in_flight``) into the pathways' queues;
+    ``empty_first``: empty the queues that get none."""
     for pathway in synapse_pathways(synapses):
         name = pathway.name[len(synapses.name) + 1:]
         chosen = np.asarray(flying.get("pathway", []), dtype=object) == name
         if chosen.any():
             restore_queue(pathway, np.asarray(flying["steps"], dtype=np.int64)[chosen],
                           np.asarray(flying["synapse"], dtype=np.int64)[chosen])
+        elif empty_first:
+            restore_queue(pathway, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 def standalone_end(synapses) -> None:
@@ -220,6 +233,8 @@ def build(description: ObjectDescription, context: BuildContext) -> Synapses:
             raise UnsafeModelError(f"'{synapses.name}': the delays of pathway '{pathway['pathway']}' must be finite "
                                    "and not negative.")
     build_group_parts(synapses, tables, context)
+    if tables.get("initial_in_flight"):  # a recording that started from a restored or continued state
+        _fill_queues(synapses, tables["initial_in_flight"])
     return synapses
 
 
@@ -231,7 +246,7 @@ def check(description: ObjectDescription, model, checker) -> None:
     """Synapse ends inside the groups they connect, delays of its own pathways, spikes in flight."""
     what, attrs, tables = f"'{description.name}'", description.attrs, description.tables
     pathways = tables.get("pathways", {})
-    if tables.get("in_flight") and not tables.get("connectivity"):
+    if (tables.get("in_flight") or tables.get("initial_in_flight")) and not tables.get("connectivity"):
         raise UnsafeModelError(f"{what}: spikes in flight but no synapses.")
     for name, table in tables.items():
         if re.fullmatch(r"step_\d+_delays", name):
@@ -243,14 +258,15 @@ def check(description: ObjectDescription, model, checker) -> None:
     if not connectivity:
         return
     i = _check_connectivity(connectivity, what, attrs, pathways, model)
-    flying = tables.get("in_flight", {})
-    steps, targets = np.asarray(flying.get("steps", [])), np.asarray(flying.get("synapse", []))
-    if len(targets) and (not set(map(str, flying.get("pathway", []))) <= set(map(str, pathways.get("pathway", [])))
-                         or targets.dtype.kind not in "iu" or steps.dtype.kind not in "iu"
-                         or targets.min() < 0 or targets.max() >= len(i) or steps.min() < 0
-                         or steps.max() > MAX_QUEUE_STEPS):
-        raise UnsafeModelError(f"{what}: spikes in flight must name its pathways, its {len(i)} synapses (offsets into "
-                               f"memory) and 0 to {MAX_QUEUE_STEPS} time steps.")
+    for table in ("in_flight", "initial_in_flight"):
+        flying = tables.get(table, {})
+        steps, targets = np.asarray(flying.get("steps", [])), np.asarray(flying.get("synapse", []))
+        if len(targets) and (not set(map(str, flying.get("pathway", []))) <= set(map(str, pathways.get("pathway", [])))
+                             or targets.dtype.kind not in "iu" or steps.dtype.kind not in "iu"
+                             or targets.min() < 0 or targets.max() >= len(i) or steps.min() < 0
+                             or steps.max() > MAX_QUEUE_STEPS):
+            raise UnsafeModelError(f"{what}: spikes in flight ({table}) must name its pathways, its {len(i)} synapses "
+                                   f"(offsets into memory) and 0 to {MAX_QUEUE_STEPS} time steps.")
 
 
 def _check_connectivity(connectivity: dict, what: str, attrs: dict, pathways: dict, model):
@@ -258,7 +274,7 @@ def _check_connectivity(connectivity: dict, what: str, attrs: dict, pathways: di
     i, j = connectivity.get("i", np.zeros(0)), connectivity.get("j", np.zeros(0))  # read where placed (build)
     if len(i) != len(j) or len(i) > MAX_SIZE:
         raise UnsafeModelError(f"{what}: connectivity i and j differ in length or are too long.")
-    sizes = sizes_of(model)
+    sizes = model.sizes
     for index, end in ((i, attrs.get("source")), (j, attrs.get("target"))):
         limit = sizes.get(end)
         if limit is not None and not placed_and_checked(index):
@@ -278,43 +294,9 @@ def _bad_delays(delays: np.ndarray) -> bool:
     return bool(len(delays)) and not (delays.min() >= 0 and np.isfinite(delays.max()))
 
 
-TABLE_DOCS = {
-    "delays": TableDoc("The one delay of each pathway whose synapses share it.",
-                       {"pathway": (Role.NAME, "Name of the pathway."),
-                        "delay": (Role.TIME, "Its delay in seconds (0 where delays are per synapse: see 'connectivity').")}),
-    "connectivity": TableDoc("The realised synapses, one row per synapse, in Brian2's order.",
-                             {"i": "Index of the presynaptic neuron in the source group.",
-                              "j": "Index of the postsynaptic neuron in the target group."},
-                             other="Per-synapse delays, in seconds, of a pathway (the column is 'delay_<pathway>')."),
-    "pathways": TableDoc("The synaptic pathways: the code run when a presynaptic (or postsynaptic) event arrives.",
-                         {"pathway": (Role.NAME, "Name of the pathway (Brian2's on_pre/on_post key, e.g. 'pre')."),
-                          "prepost": (Role.CHOICE, "'pre' or 'post': which side's events trigger it.",
-                                      ("pre", "post")),
-                          "event": (Role.NAME, "The event that triggers it ('spike' or a custom event)."),
-                          "code": (Role.STATEMENTS, "The statements run per synapse."),
-                          "delay": (Role.TIME, "Its delay in seconds, when one delay holds for all synapses."),
-                          "per_synapse_delay": (Role.FLAG, "Whether delays are per synapse (then in "
-                                                           "'connectivity').")}),
-    "in_flight": TableDoc("Spikes in flight at the end of the recording: sent, not yet delivered (their delay had "
-                          "not passed). from_nwb(state='final') puts them back into the pathways' queues.",
-                          {"pathway": (Role.NAME, "The pathway that delivers it."),
-                           "steps": "In how many time steps of the source's clock it arrives (0: the next step "
-                                    "the network runs).",
-                           "synapse": "Index of the synapse (row of 'connectivity') that receives it."}),
-}
-
-FIELDS = (
-    Field("source", Role.OBJECT, "Name of the presynaptic group."),
-    Field("target", Role.OBJECT, "Name of the postsynaptic group."),
-    Field("model", Role.EQUATIONS, "The synaptic model equations, one per line (see NeuronGroupModel)."),
-    Field("method", Role.METHOD, "The integration method of clock-driven equations.", required=False),
-    Field("multisynaptic_index", Role.NAME, "Name of the multisynaptic index variable.", required=False),
-)
-SPEC = model_type("SynapsesModel", "A Brian2 Synapses object; 'connectivity' holds i, j and per-synapse delays, "
-                                   "'pathways' the code run on pre- and postsynaptic events.", FIELDS)
-
-KIND = Kind("Synapses", describe=describe, build=build, stage=Stage.CONNECTIONS, nwb_type="SynapsesModel", specs=(SPEC,),
-            stateful=True, listed_as=frozenset({Listed.SYNAPSES}), elements="synapses", check=check, table_docs=TABLE_DOCS,
-            continue_from=continue_from, standalone_end=standalone_end, settings=settings,
+KIND = Kind("Synapses", describe=describe, build=build, stage=Stage.CONNECTIONS, nwb_type="SynapsesModel",
+            stateful=True, listed_as=frozenset({Listed.SYNAPSES}), elements="synapses", check=check,
+            table_docs=tables_of("SynapsesModel"),
+            continue_from=continue_from, start_tables=start_tables, standalone_end=standalone_end, settings=settings,
             settings_tables=frozenset({"connectivity", "delays"}), settings_signature=settings_signature,
-            configure=configure, start_with=start_with, fields=FIELDS)
+            configure=configure, start_with=start_with, fields=fields_of("SynapsesModel"))

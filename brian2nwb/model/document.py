@@ -91,7 +91,8 @@ def _markdown_cell(text: str) -> str:
 
 
 def _markdown_code(block: Code) -> str:
-    fence = "````" if "```" in block.text else "```"
+    longest = max((len(run) for run in re.findall(r"`+", block.text)), default=0)
+    fence = "`" * max(3, longest + 1)  # longer than any run of backticks in the code: the code cannot end it
     return f"{fence}{block.language}\n{block.text}\n{fence}"
 
 

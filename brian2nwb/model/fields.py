@@ -1,12 +1,10 @@
 """What each field of a model holds: the declaration every check of a file's model is driven by.
 
-A kind declares the attributes of its description as `Field`\\ s (their role, doc
-and whether they are required); the ndx-brian2 spec is generated from them
-(`brian2nwb.nwb.spec.model_type`), and the checker of a file's model
-(`brian2nwb.trust.model`) checks every attribute by its role - it knows no attribute
-or kind by name. Tables declare their columns the same way (`TableDoc`), so a
-column of text can only reach Brian2 through the check of its role: a text
-column without a declared role is refused.
+The ndx-brian2 format declares every attribute of its types and every column of their tables with a role
+(`brian2nwb.model.format`); here they become `Field`\\ s. The checker of a file's model
+(`brian2nwb.trust.model`) checks every attribute by its role - it knows no attribute or kind by name - and
+tables declare their columns the same way (`brian2nwb.model.tables.TableDoc`), so a column of text can only
+reach Brian2 through the check of its role: a text column without a declared role is refused.
 """
 
 from __future__ import annotations
@@ -14,36 +12,26 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from .format import DECLARATIONS, lineage
 
-class Role(enum.Enum):
-    """What a field holds, and so how it is checked before Brian2 sees it."""
 
-    EQUATIONS = "equations"  # Brian2 equations, one per line; re-rendered from their checked parts
-    STATEMENTS = "statements"  # Brian2 statements (a reset, on_pre, run_regularly code); re-rendered
-    EXPRESSION = "expression"  # one Brian2 expression (a threshold, rates, a weight); re-rendered
-    NAME = "name"  # one identifier (a variable, an event, a pathway); or one of ``choices``
-    NAMES = "names"  # identifiers: a list, or text separated by commas
-    OBJECT = "object"  # the name of another object of the same file
-    METHOD = "method"  # integration method(s) registered with Brian2, comma-separated
-    SLOT = "slot"  # a slot of Brian2's schedule (``when``)
-    CHOICE = "choice"  # one of the words in ``choices``
-    LITERAL = "literal"  # a literal value as Python writes it: True/False, a number or a name
-    SIZE = "size"  # a count or an index of elements: a whole number from 0 to 2**31-1
-    INTEGER = "integer"  # any whole number (an order, a run, a seed)
-    TIME = "time"  # seconds: finite, not negative
-    NUMBER = "number"  # a finite number
-    FLAG = "flag"  # a boolean
-    DIMENSIONS = "dimensions"  # 7 finite exponents of the SI base units
-    TEXT = "text"  # text for people, never handed to Brian2 (a description)
-
+class _Role(enum.Enum):
     @property
     def is_text(self) -> bool:
         """Whether values of this role are text (else numbers or booleans)."""
-        return self in TEXT_ROLES
+        return DECLARATIONS["roles"][self.value]["text"]
+
+    @property
+    def doc(self) -> str:
+        """What values of this role hold."""
+        return DECLARATIONS["roles"][self.value]["doc"]
 
 
-TEXT_ROLES = frozenset({Role.EQUATIONS, Role.STATEMENTS, Role.EXPRESSION, Role.NAME, Role.NAMES, Role.OBJECT,
-                        Role.METHOD, Role.SLOT, Role.CHOICE, Role.LITERAL, Role.TEXT})
+#: What a field holds, and so how it is checked before Brian2 sees it: one member per role the format declares
+#: (``Role.EQUATIONS``, ``Role.EXPRESSION``, ``Role.NAME``, ``Role.OBJECT``, ``Role.SIZE``, ``Role.TIME``...).
+Role = _Role("Role", {name.upper(): name for name in DECLARATIONS["roles"]}, module=__name__)
+
+TEXT_ROLES = frozenset(role for role in Role if role.is_text)
 
 
 @dataclass(frozen=True)
@@ -71,7 +59,25 @@ class Field:
     required: bool = True
     choices: tuple = ()
 
+    @classmethod
+    def declared(cls, entry: dict) -> Field:
+        """The field of a declaration of ``ndx-brian2.fields.json``."""
+        return cls(entry["name"], Role(entry["role"]), entry["doc"], entry.get("required", True),
+                   tuple(entry.get("choices", ())))
 
-#: The attributes every object has, whatever its kind (those of the ndx-brian2 ``Brian2ObjectModel``
-#: besides its description).
-BASE_FIELDS = (Field("clock", Role.NAME, "Name of the Brian2 clock the object runs on.", required=False),)
+
+def fields_of(nwb_type: str, below: str | None = "Brian2ObjectModel") -> tuple[Field, ...]:
+    """The attributes ``nwb_type`` declares and those of the ndx-brian2 types it extends (down to, not
+    including, ``below``), as `Field`\\ s."""
+    return tuple(Field.declared(entry) for declaration in lineage(nwb_type, below)
+                 for entry in declaration["attributes"])
+
+
+#: The attributes every object has, whatever its kind (those of ``Brian2ObjectModel`` besides its description).
+BASE_FIELDS = tuple(field for field in fields_of("Brian2ObjectModel", below=None) if field.name != "description")
+
+
+def size_field(fields: tuple[Field, ...]) -> str | None:
+    """The name of the field that holds an object's number of elements (its role is `Role.ELEMENTS`; Brian2's
+    ``N``), or None for a kind without one."""
+    return next((field.name for field in fields if field.role is Role.ELEMENTS), None)

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .format import DECLARATIONS
+
 
 @dataclass
 class Step:
@@ -59,14 +61,13 @@ class Step:
 @dataclass(frozen=True)
 class Action:
     """What a step of one action means (plain data; what it does on a live network is in
-    `brian2nwb.verbs.steps`, how a file's step is checked in `brian2nwb.trust.steps`).
+    `brian2nwb.verbs.steps`, how a file's step is checked in `brian2nwb.trust.steps`; what it means for the
+    file's readers is the ndx-brian2 format's declaration of the action, `doc`).
 
     Attributes
     ----------
     target : str
         What its target names: "object", "part", "stored", "clock", "preference" or "" (none).
-    doc : str
-        For the ``steps`` table's documentation.
     needs : str
         The `brian2nwb.kinds.kind.Kind` field the target's kind must have (e.g. ``configure``).
     setting : bool
@@ -76,32 +77,31 @@ class Action:
     """
 
     target: str
-    doc: str
     needs: str = ""
     setting: bool = False
     reads_values: bool = False
 
 
-#: Every action a step may have.
+#: Every action a step may have: those the ndx-brian2 format declares (`DECLARATIONS["actions"]` says what each
+#: means), each with what brian2nwb does of it.
 ACTIONS: dict[str, Action] = {
-    "run": Action("", "a run() (its row in 'runs')"),
-    "add": Action("object", "an object joins the network"),
-    "remove": Action("object", "an object leaves the network"),
-    "activate": Action("part", "an object or part is switched on"),
-    "deactivate": Action("part", "an object or part is switched off"),
-    "set": Action("object", "the user set variables (values in the target's step_<row>_state tables)"),
-    "store": Action("stored", "Network.store()"),
-    "restore": Action("stored", "Network.restore()"),
-    "dt": Action("clock", "a clock's dt is set (value: seconds)", setting=True, reads_values=True),
-    "schedule": Action("", "the network's schedule is set (value: its slots, comma-separated)", setting=True),
-    "preference": Action("preference", "a Brian2 preference that changes results is set (target: its name)",
-                         setting=True),
-    "configure": Action("object", "what the object's kind lets the user replace between runs is replaced (e.g. a "
-                                  "SpikeGeneratorGroup's set_spikes(), a Synapses' connect(); values in "
-                                  "step_<row>_<table> tables)", needs="configure", setting=True, reads_values=True),
-    "sample": Action("object", "a StateMonitor records one sample outside a run (record_single_timestep())",
-                     needs="sample_method"),
+    "run": Action(""),
+    "add": Action("object"),
+    "remove": Action("object"),
+    "activate": Action("part"),
+    "deactivate": Action("part"),
+    "set": Action("object"),
+    "store": Action("stored"),
+    "restore": Action("stored"),
+    "dt": Action("clock", setting=True, reads_values=True),
+    "schedule": Action("", setting=True),
+    "preference": Action("preference", setting=True),
+    "configure": Action("object", needs="configure", setting=True, reads_values=True),
+    "sample": Action("object", needs="sample_method"),
 }
+if set(ACTIONS) != set(DECLARATIONS["actions"]):
+    raise ImportError(f"brian2nwb knows the step actions {sorted(ACTIONS)}; the installed ndx-brian2 declares "
+                      f"{sorted(DECLARATIONS['actions'])}: install the ndx-brian2 that brian2nwb requires.")
 
 #: The settings: actions whose steps set a value (recorded where it changes).
 SETTINGS = tuple(name for name, action in ACTIONS.items() if action.setting)
@@ -186,6 +186,12 @@ class Recording:
         self.initial_members = {owner for owner, member in zip(owners, members) if member}
         self.initial_active = {str(name): bool(active) for name, active in zip(schedule.get("object", []),
                                                                                schedule.get("active", []))}
+        clocks = tables.get("clocks", {})
+        #: clock name -> the time steps (seconds) it had: at the end of the recording first, then as set
+        self._dts = {str(name): [float(dt)] for name, dt in zip(clocks.get("clock", []), clocks.get("dt", []))}
+        for step in _steps_of(tables):
+            if step.action == "dt":
+                self._dts.setdefault(step.target, []).append(float(step.value))
 
     def _replay(self):
         """``(position, step, members, active)`` for every step, the state being that before the step, and
@@ -222,6 +228,12 @@ class Recording:
             elif action == "restore":
                 timeline = list(stored.get(target, []))
         return [k for k in timeline if self.durations[k] > 0]
+
+    def dts(self, clock: str) -> list[float]:
+        """The time steps (seconds) the clock named ``clock`` had during the recording, without repeats: the one at
+        its end first (the model's ``clocks`` table), then each value a ``dt`` step set, in order. Samples taken
+        before a dt changed after the last run are on one of the later ones."""
+        return list(dict.fromkeys(self._dts.get(clock, [])))
 
     def interval(self, run: int) -> tuple[float, float]:
         return float(self.starts[run]), float(self.starts[run] + self.durations[run])

@@ -14,6 +14,7 @@ size).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -193,16 +194,30 @@ def chunk_shape(shape: tuple[int, ...], itemsize: int) -> tuple[int, ...]:
     return (rows, columns) + tuple(shape[2:])
 
 
-def sampling(times: np.ndarray, dt: float) -> dict:
-    """``starting_time`` and ``rate`` when samples are one ``dt`` apart, else ``timestamps``.
+def sampling(times: np.ndarray, dts: Sequence[float]) -> dict:
+    """``starting_time`` and ``rate`` when the samples are one time step apart, else ``timestamps``.
 
-    Brian2 computes sample times as step * dt, so a regular recording matches
-    ``t[0] + k * dt`` up to rounding; a recording with gaps (a monitor inactive
-    during some run) keeps its timestamps.
+    Parameters
+    ----------
+    times : numpy.ndarray
+        The sample times (seconds). Brian2 computes them as ``step * dt``, so a regular recording matches
+        ``t[0] + k * dt`` up to rounding (a few ulps of the largest time); a recording with gaps (a monitor
+        inactive during some run), going back (a restore) or on several time steps keeps its timestamps.
+    dts : sequence of float
+        The time steps the monitor's clock had (`brian2nwb.model.timeline.Recording.dts`), the current one
+        first: samples taken before the dt changed after the last run are on an earlier one.
+
+    Returns
+    -------
+    dict
+        ``starting_time`` and ``rate`` (``1 / dt``, of the clock's dt as Brian2 holds it), or ``timestamps``.
     """
+    dts = [float(dt) for dt in dts]
     if len(times) == 0:
-        return {"starting_time": 0.0, "rate": 1.0 / dt}
-    expected = times[0] + np.arange(len(times)) * dt
-    if np.allclose(times, expected, rtol=0, atol=dt * 1e-6):
-        return {"starting_time": float(times[0]), "rate": 1.0 / dt}
+        return {"starting_time": 0.0, "rate": 1.0 / dts[0]} if dts else {"timestamps": times}
+    steps = np.arange(len(times))
+    rounding = 8 * float(np.spacing(np.max(np.abs(times))))  # t[0] + k * dt against step * dt
+    for dt in dts:
+        if np.max(np.abs(times - (times[0] + steps * dt))) <= max(1e-6 * dt, rounding):
+            return {"starting_time": float(times[0]), "rate": 1.0 / dt}
     return {"timestamps": times}

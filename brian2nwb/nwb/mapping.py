@@ -21,6 +21,7 @@ from hdmf.common import VectorData
 from ..brian.stored import stored_column
 from ..errors import InvalidFileError
 from ..model.description import ModelDescription, ObjectDescription, Table
+from ..model.fields import size_field
 from ..model.quantities import dimensions_of, si_unit_name
 from ..model.tables import NETWORK_TABLES, TableDoc, find, variable_doc
 from .datasets import StorageOptions
@@ -156,7 +157,8 @@ def object_to_nwb(description: ObjectDescription, kind, storage: StorageOptions,
     attrs, tables = kind.to_nwb(description, nwbfile) if kind.to_nwb else (description.attrs, description.tables)
     written = [table_to_nwb(name, columns, storage, find(name, kind.table_docs, kind.elements), kind.elements)
                for name, columns in tables.items()]
-    size = f", {attrs['N']} {kind.elements}" if "N" in attrs else ""
+    count = attrs.get(size_field(kind.fields))
+    size = f", {count} {kind.elements}" if count is not None else ""
     return nwb_class(kind.nwb_type)(
         name=description.name, brian2_tables=[table for table in written if table is not None],
         description=f"The Brian2 {description.kind} '{description.name}'{size}: what is needed to rebuild it.",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import platform
 import sys
 import uuid
-import warnings
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +17,7 @@ from pynwb.file import Subject
 
 from ..brian.internals import code_objects
 from ..brian.network import NetworkView
-from ..errors import Brian2NWBWarning
+from ..errors import warn
 from .extension import Brian2Simulation
 
 #: What DANDI needs to know about the subject; ``age`` may be replaced by ``date_of_birth``.
@@ -47,11 +46,10 @@ def make_subject(subject: Subject | dict | None) -> Subject | None:
     if subject is not None:
         problems.extend(subject_findings(subject, skip=missing))
     if problems:
-        warnings.warn(
+        warn(
             "DANDI will not accept this file: " + "; ".join(problems)
             + ". Pass subject={...} to to_nwb, e.g. subject=dict(subject_id='model-1', species='Mus musculus', "
-              "sex='U', age='P90D', description='in silico network model').",
-            Brian2NWBWarning, stacklevel=5)  # the line that called to_nwb
+              "sex='U', age='P90D', description='in silico network model').")
     return subject
 
 

@@ -1,5 +1,5 @@
 """The ``brian2nwb`` command: ``info``, ``validate``, ``resimulate``, ``plot`` and ``describe`` a file;
-``explore`` a model; ``recover`` the file of a stream whose process died.
+``trust`` the Python code of a file; ``explore`` a model; ``recover`` the file of a stream whose process died.
 
 Exit codes: 0 success; 1 a check failed (``validate``: the file is not valid;
 ``resimulate``: the re-run differs); 2 wrong arguments; 3 the file cannot be read
@@ -20,7 +20,7 @@ import numpy as np
 #: Exit code for a file that cannot be read or whose model is refused.
 EXIT_INVALID_FILE = 3
 #: What a command's FILE may be.
-FILE_HELP = "a path, or an https:// URL (a DANDI asset URL, S3, any server that honours Range requests)"
+FILE_HELP = "a path, or an HTTPS URL (a DANDI asset URL, S3, any server that honours Range requests)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +48,17 @@ def main(argv: list[str] | None = None) -> int:
     resimulate.add_argument("-o", "--output", type=Path, help="write the new results to this .nwb file")
     resimulate.add_argument("--target", choices=["numpy", "cython"], default="numpy",
                             help="code-generation target (default: numpy; a file never chooses it)")
+    resimulate.add_argument("--trust-code", action="store_true",
+                            help="run the file's Python code (NetworkOperations, Python functions) even if it is not "
+                                 "signed with your key: only for a file whose code you read or whose author you trust")
+
+    trust = commands.add_parser(
+        "trust", help="vouch for a file's Python code, so that from_nwb runs it from now on",
+        description="Sign the Python code the file holds (its NetworkOperations and Python functions, and what "
+                    "their names refer to) with your own key, as to_nwb signs the files you write: from_nwb then "
+                    "runs it without trust_code=True. Read it first ('brian2nwb describe FILE' shows it): it runs "
+                    "with your permissions. The file is rewritten beside itself and moved into place.")
+    trust.add_argument("file", type=Path, help="a local .nwb file (HDF5)")
 
     plot = commands.add_parser("plot", help="raster, traces, rates and inputs as a figure",
                                description="Raster of the Units coloured by population, a few state traces, "
@@ -98,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command != "recover" and isinstance(args.file, Path) and not args.file.exists():
         parser.error(f"{args.file} does not exist")
     command = {"info": run_info, "validate": run_validate, "resimulate": run_resimulate, "plot": run_plot,
-               "describe": run_describe, "explore": run_explore, "recover": run_recover}[args.command]
+               "describe": run_describe, "explore": run_explore, "recover": run_recover,
+               "trust": run_trust}[args.command]
     if args.debug:
         return command(args)
     from ..errors import InvalidFileError, printable
@@ -220,14 +232,18 @@ def run_resimulate(args) -> int:
     from .spikes import compare_spikes, read_spikes
     from .summary import summarize
 
-    recorded_target = str(summarize(args.file).get("provenance", {}).get("codegen_target", ""))
+    summary = summarize(args.file)
+    recorded_target = str(summary.get("provenance", {}).get("codegen_target", ""))
+    if summary.get("python_code", {}).get("trust") == "untrusted" and not args.trust_code:
+        print("note: the file's Python code is not signed with your key and does not run (the re-run may differ); "
+              "pass --trust-code if you trust it")
     prefs.codegen.target = args.target
     if recorded_target in ("numpy", "cython") and recorded_target != args.target:
         print(f"note: the recording used the {recorded_target!r} target; re-running on {args.target!r} (pass "
               f"--target {recorded_target} for an exact comparison)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=Brian2NWBWarning)  # the target note above says it
-        net = from_nwb(args.file)
+        net = from_nwb(args.file, trust_code=args.trust_code)
     net.run_recorded()
     recorded = read_spikes(args.file)
     exact = True
@@ -246,6 +262,14 @@ def run_resimulate(args) -> int:
         print(f"new results written to {args.output}")
     print("re-simulation reproduces the recording exactly" if exact else "re-simulation differs from the recording")
     return 0 if exact else 1
+
+
+def run_trust(args) -> int:
+    from ..verbs.trust import trust_file
+
+    functions = trust_file(args.file)
+    print(f"{args.file}: its Python code ({', '.join(functions)}) is signed with your key; from_nwb runs it")
+    return 0
 
 
 def run_explore(args) -> int:

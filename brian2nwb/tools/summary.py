@@ -6,6 +6,7 @@ import os
 
 from ..errors import printable
 from ..kinds.registry import BY_NWB_TYPE
+from ..model.fields import size_field
 from ..nwb.mapping import object_containers
 from ..trust.container import open_untrusted
 
@@ -35,6 +36,9 @@ def summarize(path: str | os.PathLike) -> dict:
                                                                                  "identifier", "path"))
             if sources:
                 summary["input_sources"] = sources
+            code = _text_rows(simulation.brian2_tables.get("python_code"), ("function", "kind"))
+            if code:
+                summary["python_code"] = {"functions": code, "trust": _code_trust(simulation)}
         units = nwbfile.units
         if units is not None:
             summary["recordings"]["units"] = len(units)
@@ -58,7 +62,8 @@ def _add_object(summary: dict, name: str, obj) -> None:
     roles = {listed.value for listed in kind.listed_as} if kind is not None else set()
     kind_name = str(getattr(obj, "kind", None) or obj.neurodata_type[: -len("Model")])
     if "group" in roles:
-        size = obj.N if getattr(obj, "N", None) is not None else int(obj.stop - obj.start)
+        count = getattr(obj, size_field(kind.fields) or "", None)
+        size = count if count is not None else int(obj.stop - obj.start)
         entry = {"name": name, "kind": kind_name, "size": int(size), "elements": kind.elements}
         if getattr(obj, "model", None):
             entry["equations"] = obj.model.count("\n") + 1
@@ -77,6 +82,16 @@ def _rows(table) -> int:
     if table is None or not len(table.colnames):
         return 0
     return int(table.vector_datas[str(table.colnames[0])].data.shape[0])
+
+
+def _code_trust(simulation) -> str:
+    """Whether the file's Python code runs here: 'trusted' (signed with this user's key) or 'untrusted'."""
+    from ..nwb.mapping import table_from_nwb
+    from ..trust.signature import SIGNED_TABLES, trust_status
+
+    tables = {name: table_from_nwb(simulation.brian2_tables[name]) for name in SIGNED_TABLES
+              if name in simulation.brian2_tables}
+    return trust_status(tables, getattr(simulation, "code_signature", None))
 
 
 def _text_rows(table, columns: tuple, limit: int = 100) -> list[dict]:
@@ -112,6 +127,13 @@ def format_summary(summary: dict) -> str:
         lines.append("  inputs read from other NWB files:")
         lines.extend(f"    {row['object']} ({row['kind']}): {row['path']} of {row['source']} (identifier "
                      f"{row['identifier']})" for row in summary["input_sources"])
+    code = summary.get("python_code")
+    if code:
+        runs = ("runs in from_nwb (signed with your key)" if code["trust"] == "trusted" else
+                "does not run in from_nwb: not signed with your key (see 'brian2nwb describe'; trust it with "
+                "'brian2nwb trust FILE' or from_nwb(..., trust_code=True))")
+        lines.append(f"  Python code: {', '.join(row['function'] + ' (' + row['kind'] + ')' for row in code['functions'])}"
+                     f"; it {runs}")
     recordings = summary["recordings"]
     lines.append(f"  recorded: {recordings['spikes']} spikes in {recordings['units']} units")
     for name, series in recordings["series"].items():

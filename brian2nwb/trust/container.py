@@ -72,25 +72,25 @@ def open_untrusted(path: str | os.PathLike, what: str = "read", *, foreign: bool
     """An NWB IO object for a file from anywhere: its container checked first, and every failure of the
     reading libraries (inside the ``with`` block too) turned into an `InvalidFileError` naming ``path``.
 
-    ``foreign``: any NWB file (an input source): its ndx-brian2 version is not checked, and the extension
-    specs cached in it are loaded (data, not code: hdmf builds the classes from them).
+    A file of an earlier ndx-brian2 version is read as the current one (`brian2nwb.nwb.upgrade`); a newer one
+    is refused. ``foreign``: any NWB file (an input source): its ndx-brian2 version is not checked, and the
+    extension specs cached in it are loaded (data, not code: hdmf builds the classes from them).
     """
     from ..nwb.extension import nwb_io
     from ..nwb.remote import is_url, remote_hdf5
+    from ..nwb.upgrade import format_version
 
     with reading(path, what):
         if is_url(path):  # the same checks, on the file as the server sends it
             check_hdf5(path)
             with remote_hdf5(path) as file:
-                if not foreign:
-                    _check_versions(path, *_hdf5_versions(file))
-                with nwb_io(path, mode="r", file=file, cached_namespaces=foreign) as io:
+                version = None if foreign else format_version(*_hdf5_versions(file), path)
+                with nwb_io(path, mode="r", file=file, cached_namespaces=foreign, format_version=version) as io:
                     yield io
             return
         check_file(path)
-        if not foreign:
-            check_extension_version(path)
-        with nwb_io(path, mode="r", cached_namespaces=foreign) as io:
+        version = None if foreign else check_extension_version(path)
+        with nwb_io(path, mode="r", cached_namespaces=foreign, format_version=version) as io:
             yield io
 
 
@@ -106,11 +106,12 @@ def check_file(path: str | os.PathLike) -> None:
     check_container(path)
 
 
-def check_extension_version(path: str | os.PathLike) -> None:
-    """Refuse a file whose cached ndx-brian2 spec is of another version than the one this brian2nwb reads,
-    naming the brian2nwb version that wrote it (files without ndx-brian2, such as other tools' NWB files,
-    pass)."""
+def check_extension_version(path: str | os.PathLike) -> str:
+    """The ndx-brian2 version to read a file as (`brian2nwb.nwb.upgrade.format_version`: the version its cached
+    spec names, if this brian2nwb reads it); a file of a version it cannot read is refused, naming the version
+    and the brian2nwb version that wrote it. Files without ndx-brian2, such as other tools' NWB files, pass."""
     from ..nwb.extension import NAMESPACE
+    from ..nwb.upgrade import format_version
 
     path = Path(path)
     if path.is_dir():
@@ -122,7 +123,7 @@ def check_extension_version(path: str | os.PathLike) -> None:
 
         with h5py.File(str(path), "r") as file:
             versions, writer = _hdf5_versions(file)
-    _check_versions(path, versions, writer)
+    return format_version(versions, writer, path)
 
 
 def _hdf5_versions(file) -> tuple[list[str], object]:
@@ -135,21 +136,6 @@ def _hdf5_versions(file) -> tuple[list[str], object]:
     simulation = file.get("general/brian2")
     return (sorted(group) if isinstance(group, h5py.Group) else [],
             simulation.attrs.get("brian2nwb_version") if isinstance(simulation, h5py.Group) else None)
-
-
-def _check_versions(path, versions: list[str], writer) -> None:
-    from ..nwb.extension import NAMESPACE, namespace_version
-
-    current = namespace_version()
-    if versions and current not in versions:
-        from ..version import __version__
-
-        writer = writer.decode() if isinstance(writer, bytes) else writer
-        raise InvalidFileError(
-            f"{path} was written by brian2nwb {printable(str(writer or 'of an unknown version'))} with the "
-            f"{NAMESPACE} extension {', '.join(map(printable, versions))}; this brian2nwb ({__version__}) reads "
-            f"{NAMESPACE} {current}. Read it with the brian2nwb that wrote it (pip install brian2nwb=="
-            f"{printable(str(writer or '<version>'))}); plain pynwb and nwbinspector still open it.")
 
 
 def _zarr_attribute(group: Path, name: str):

@@ -10,6 +10,7 @@ the builders take.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from ..brian.stored import StoredColumn
 from ..errors import InvalidFileError, UnsafeModelError, printable
 from ..model.description import ModelDescription, ObjectDescription
-from ..model.fields import BASE_FIELDS, Field, Role
+from ..model.fields import BASE_FIELDS, Field, Role, size_field
 from ..model.tables import NETWORK_TABLES, find
 from .code import (
     MAX_CODE_LENGTH,
@@ -33,6 +34,7 @@ from .code import (
     check_when,
     declared_variables,
 )
+from .python_checks import check_json, check_python, check_python_tables
 from .steps import check_preference, check_schedule, check_steps
 
 #: Limits far above any real model.
@@ -45,23 +47,31 @@ MAX_SIZE_WITHOUT_DATA = 10_000_000  # elements of a group whose state the file d
 STATE_NAMES = {"lastspike", "not_refractory", "lastupdate"}
 
 
-def sizes_of(model) -> dict[str, int]:
-    """Number of elements of every object with a size (``N``, or ``stop - start`` for a view), checked."""
+def sizes_of(model, kinds: dict) -> dict[str, int]:
+    """Number of elements of every object with a size (the field its kind declares with `Role.ELEMENTS`, or
+    ``stop - start`` for a view), checked."""
     sizes = {}
     for description in model.objects:
         attrs, what = description.attrs, f"'{description.name}'"
-        if "N" in attrs:
-            sizes[description.name] = check_size(attrs["N"], f"The size of {what}")
+        size = size_field(kinds[description.kind].fields)
+        if size in attrs:
+            sizes[description.name] = check_size(attrs[size], f"The size of {what}")
         elif "start" in attrs and "stop" in attrs:
             sizes[description.name] = (check_size(attrs["stop"], f"The end of {what}")
                                        - check_size(attrs["start"], f"The start of {what}"))
     return sizes
 
 
+@dataclasses.dataclass
 class CheckedModel(ModelDescription):
     """A model read from a file whose every field `check_model` checked by its declared role: its code is
     re-rendered from checked syntax trees, its names, sizes, times and tables are of the types and ranges
-    declared. Only `check_model` makes one, and the builders (`brian2nwb.verbs.reader`) take nothing else."""
+    declared. Only `check_model` makes one, and the builders (`brian2nwb.verbs.reader`) take nothing else.
+
+    ``sizes`` holds the number of elements of every object with a size (`sizes_of`), for the kinds' checks.
+    """
+
+    sizes: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 def check_model(model: ModelDescription, kinds: dict, user_identifiers: set[str] = frozenset(),
@@ -106,7 +116,8 @@ def check_model(model: ModelDescription, kinds: dict, user_identifiers: set[str]
     code = CodeChecker(identifiers | declared, functions)
     checked.objects = [FieldChecker(code, names, kinds[d.kind]).description(d) for d in model.objects]
     check_network_tables(checked, set(stimuli))
-    sizes = sizes_of(checked)
+    check_python_tables(tables, names)
+    sizes = checked.sizes = sizes_of(checked, kinds)
     for description in checked.objects:
         kind = kinds[description.kind]
         _check_object(description, names, sizes, kind)
@@ -207,7 +218,7 @@ class FieldChecker:
         if role is Role.DIMENSIONS:
             return _dimensions(np.asarray(values), what, (len(values), 7))
         array = values if isinstance(values, StoredColumn) else np.asarray(values)
-        kinds = "bui" if role in (Role.SIZE, Role.INTEGER, Role.FLAG) else "buif"
+        kinds = "bui" if role in (Role.SIZE, Role.ELEMENTS, Role.INTEGER, Role.FLAG) else "buif"
         if array.dtype.kind not in kinds:
             wanted = "whole numbers" if kinds == "bui" else "numbers"
             raise InvalidFileError(f"{what}: holds {array.dtype} values; it must hold {wanted}.")
@@ -215,7 +226,7 @@ class FieldChecker:
             return values
         if role is Role.FLAG and array.dtype.kind != "b" and not np.isin(array, (0, 1)).all():
             raise InvalidFileError(f"{what}: must be true or false (0 or 1).")
-        if role is Role.SIZE and (array.min() < 0 or array.max() > MAX_SIZE):
+        if role in (Role.SIZE, Role.ELEMENTS) and (array.min() < 0 or array.max() > MAX_SIZE):
             raise UnsafeModelError(f"{what}: must be whole numbers from 0 to {MAX_SIZE}.")
         if role is Role.TIME and not (np.all(np.isfinite(array)) and array.min() >= 0 and array.max() <= 1e9):
             raise UnsafeModelError(f"{what}: must be finite times from 0 to 1e9 seconds.")
@@ -248,6 +259,10 @@ class FieldChecker:
             return value
         if role is Role.TEXT:
             return value
+        if role is Role.PYTHON:
+            return check_python(value, what)
+        if role is Role.JSON:
+            return check_json(value, what)
         if self.code is None:
             raise UnsafeModelError(f"{what}: code where no code belongs.")
         if role is Role.EQUATIONS:

@@ -22,9 +22,10 @@ from ..brian.equations import readable_equations
 from ..brian.stored import StoredColumn
 from ..model.description import ModelDescription, ObjectDescription
 from ..model.document import Bullets, Code, Document, Equation, Heading, Paragraph, TableBlock
-from ..model.fields import Role
+from ..model.fields import Role, size_field
 from ..kinds.registry import BY_NAME
 from ..model.tables import NETWORK_TABLES, find
+from .garbage import leaves_no_garbage
 
 #: The language tags of the card's code blocks: equations (one per line, Brian2's `Equations` reads them)
 #: and statements.
@@ -39,9 +40,11 @@ SHARED_TABLES = ("initial_shared_state", "final_shared_state")
 MAX_ROWS = 50
 
 
-def model_card(model: ModelDescription, kinds: dict, timed_arrays: dict | None = None) -> Document:
+def model_card(model: ModelDescription, kinds: dict, timed_arrays: dict | None = None,
+               code_trust: str | None = None) -> Document:
     """The card of ``model`` (``kinds`` maps description kinds to `brian2nwb.kinds.kind.Kind`;
-    ``timed_arrays`` maps TimedArray names to their values)."""
+    ``timed_arrays`` maps TimedArray names to their values; ``code_trust``: whether the file's Python code
+    runs here, `brian2nwb.trust.signature.trust_status`, for a file's card)."""
     attrs = model.attrs
     card = Document(f"Brian2 model: {attrs.get('network', 'network')}")
     runs = model.tables.get("runs", {})
@@ -63,9 +66,35 @@ def model_card(model: ModelDescription, kinds: dict, timed_arrays: dict | None =
         if kind is not None:
             _object(card, description, kind)
     _inputs(card, model, timed_arrays or {})
+    _python_code(card, model, code_trust)
     _sources(card, model)
     _steps(card, model)
     return card
+
+
+#: What a reader is told about a file's Python code, by `brian2nwb.trust.signature.trust_status`.
+TRUST_NOTES = {
+    "trusted": "It is signed with your key (you wrote the file, or trusted it): from_nwb runs it.",
+    "untrusted": "It is not signed with your key: from_nwb does not run it unless you pass trust_code=True "
+                 "(or run 'brian2nwb trust FILE'). Read it first: it runs with your permissions.",
+}
+
+
+def _python_code(card: Document, model: ModelDescription, code_trust: str | None) -> None:
+    code = model.tables.get("python_code", {})
+    if not len(code.get("function", [])):
+        return
+    card.add(Heading(1, "Python code"), Paragraph(NETWORK_TABLES["python_code"].doc))
+    if code_trust in TRUST_NOTES:
+        card.add(Paragraph(TRUST_NOTES[code_trust]))
+    environment = model.tables.get("python_environment", {})
+    for k, name in enumerate(code["function"]):
+        card.add(Heading(2, f"{code['kind'][k]} `{name}`"), Code(str(code["source"][k]), "python"))
+        rows = [[f"`{environment['identifier'][r]}`", str(environment["kind"][r]),
+                 _text(environment["reference"][r] or environment["initial_value"][r])[:80]]
+                for r in range(len(environment.get("function", []))) if environment["function"][r] == name]
+        if rows:
+            card.add(TableBlock(["name", "refers to", "what"], rows))
 
 
 def timed_array_values(timed_arrays: dict) -> dict:
@@ -74,7 +103,7 @@ def timed_array_values(timed_arrays: dict) -> dict:
 
 
 def _object(card: Document, description: ObjectDescription, kind) -> None:
-    size = description.attrs.get("N")
+    size = description.attrs.get(size_field(kind.fields))
     rows = _rows(description.tables.get(STATE_TABLES[0]) or description.tables.get(STATE_TABLES[1]))
     extent = size if size is not None else rows  # synapses: one row of state per synapse
     card.add(Heading(2, f"{description.kind} `{description.name}`"
@@ -260,8 +289,11 @@ def card_of_file(source) -> Document:
     from ..trust.model import check_model
     from .reader import read_file
 
+    from ..trust.signature import trust_status
+
     model, timed_arrays, _ = read_file(source, [])
-    return model_card(check_model(model, BY_NAME, stimuli=set(timed_arrays)), BY_NAME, timed_arrays)
+    checked = check_model(model, BY_NAME, stimuli=set(timed_arrays))
+    return model_card(checked, BY_NAME, timed_arrays, trust_status(checked.tables, checked.attrs.get("code_signature")))
 
 
 def card_of_network(net=None) -> Document:
@@ -283,6 +315,7 @@ def card_of_network(net=None) -> Document:
     return model_card(model, BY_NAME, timed_array_values(timed_arrays))
 
 
+@leaves_no_garbage
 def model_card_text(source: str | os.PathLike | Network | None = None) -> str:
     """The model card as Markdown: of a brian2nwb file (a path or an ``https://`` URL), of a live
     `brian2.Network`, or (None) of the magic network of a script that calls ``run()``.

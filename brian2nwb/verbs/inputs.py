@@ -17,14 +17,13 @@ other, or one per ``period``: see `spikes_from_nwb`).
 from __future__ import annotations
 
 import os
-import warnings
 
 import numpy as np
 from brian2 import SpikeGeneratorGroup, TimedArray, defaultclock, second
 from brian2.units.fundamentalunits import DIMENSIONLESS, Quantity, fail_for_dimension_mismatch, get_dimensions
 
 from ..brian.build import quantity
-from ..errors import Brian2NWBWarning, InvalidFileError, printable
+from ..errors import InvalidFileError, printable, warn
 from ..model.quantities import dimensions_of
 from ..model.resample import positions, resample, sample_rows
 from ..model.spike_trains import fit_to_dt
@@ -150,8 +149,8 @@ def spikes_from_nwb(
     indices, times, starts, duration = place(selection.trains, windows, intervals_as, start_offset, step)
     fitted = fit_to_dt(indices, times, step, collisions)
     if not len(fitted.times):
-        warnings.warn(f"{label}: the {len(selection.ids)} selected units of {path} have no spike in the selected "
-                      "time: the generator is silent.", Brian2NWBWarning, stacklevel=2)
+        warn(f"{label}: the {len(selection.ids)} selected units of {path} have no spike in the selected "
+                      "time: the generator is silent.")
     group = SpikeGeneratorGroup(len(selection.ids), fitted.indices, fitted.times * second,
                                 dt=dt, name=name or "spikegeneratorgroup*")
     record = InputSource("spikes", source_text(source), identifier, path, {

@@ -4,12 +4,13 @@ sequence of steps that happened, from the live network and what `snapshot` recor
 from __future__ import annotations
 
 import hashlib
+import json
 
 import numpy as np
-from brian2 import TimedArray
+from brian2 import Function, TimedArray
 from brian2.core.base import BrianObject
 
-from ..brian import binomial, preferences, random_state, standalone
+from ..brian import binomial, preferences, python_code, random_state, standalone
 from ..brian.describe import clocks_table, external_identifiers, namespace_table, schedule_table, state_tables
 from ..brian.internals import input_target, linked_variables, stored_states
 from ..brian.network import NetworkView
@@ -68,15 +69,22 @@ def describe_network(view: NetworkView, recorder, net, timed_array_names: dict) 
     initial, initial_source = initial_states(view, recorder, net)
     descriptions: list[ObjectDescription] = []
     left_out = []
-    for obj in list(view.objects) + referenced_objects(view.objects):
+    everything = list(view.objects) + referenced_objects(view.objects)
+    recorded = recorder is not None and recorder.runs
+    used = [run.identifiers for run in recorder.runs] if recorded else [external_identifiers(view)]
+    code, code_left_out, tried = python_code_tables(everything, recorder.joined_code if recorder is not None else {},
+                                                    used)
+    left_out.extend(code_left_out)
+    for obj in everything:
         found = kind_of(obj)
         if found is None or found[1].describe is None:
             continue
+        if found[1].python_function is not None and obj.name not in code["python_code"]["function"]:
+            continue  # its code could not be kept (said in code_left_out)
         try:
             descriptions.append(found[1].describe(obj, initial))
         except NotImplementedError as error:
             left_out.append(f"{obj.name} model ({error})")
-    recorded = recorder is not None and recorder.runs
     members = set(recorder.initial_members) if recorded else {obj.name for obj in view.objects}
     schedule = schedule_table(view)
     active = recorder.initial_active if recorded else {}
@@ -86,7 +94,8 @@ def describe_network(view: NetworkView, recorder, net, timed_array_names: dict) 
     current_preferences = preferences.current()
     tables = {"clocks": clocks_table(view), "schedule": schedule, "slots": {"slot": list(net.schedule)},
               "preferences": {"preference": list(current_preferences), "value": list(current_preferences.values())}}
-    used = [run.identifiers for run in recorder.runs] if recorded else [external_identifiers(view)]
+    if code["python_code"]["function"]:
+        tables.update(code)
     tables["binomials"], binomial_names = binomials_table(used)
     references = {**timed_array_names, **binomial_names}
     if recorded:
@@ -98,8 +107,10 @@ def describe_network(view: NetworkView, recorder, net, timed_array_names: dict) 
         if initial_source == "none":
             left_out.append("the state at t=0 (no brian2nwb.snapshot() before the first run(), and no "
                             "Network.store() at t=0): from_nwb can only continue from the end, state='final'")
-    left_out.extend(_functions_left_out(tables["identifiers"]))
+    left_out.extend(_functions_left_out(tables["identifiers"], set(code["python_code"]["function"]) | tried))
     for description in descriptions:
+        if recorded:  # what it held besides its variables when it joined (spikes in flight), for its build
+            description.tables.update(recorder.start_tables.get(description.name, {}))
         _keep_state_variables(description)
     return ModelDescription(objects=descriptions, tables=tables, attrs={"initial_state_source": initial_source}), left_out
 
@@ -139,10 +150,74 @@ def _keep_state_variables(description: ObjectDescription) -> None:
                 del table[column]
 
 
-def _functions_left_out(identifiers: dict) -> list[str]:
-    return [f"the function '{name}' (Python code; pass it back with from_nwb(..., functions={{'{name}': ...}}))"
+def _functions_left_out(identifiers: dict, kept: set[str]) -> list[str]:
+    return [f"the function '{name}' (it has no Python implementation that could be kept; pass it back with "
+            f"from_nwb(..., functions={{'{name}': ...}}))"
             for name, kind in dict.fromkeys(zip(identifiers.get("identifier", []), identifiers.get("kind", [])))
-            if kind == "function"]
+            if kind == "function" and name not in kept]
+
+
+def python_code_tables(objects: list, joined: dict, identifier_sets: list[dict]) -> tuple[dict, list[str], set]:
+    """The ``python_code`` and ``python_environment`` tables of the objects that call Python functions (a
+    kind's ``python_function``: NetworkOperations) and of the Python functions the runs' code called; and what
+    could not be kept. ``joined``: the values of each object's names when it joined (`snapshot`), by object
+    name and identifier; the values now are the final ones."""
+    by_name = {obj.name: obj for obj in objects}
+    functions = {}
+    for obj in objects:
+        found = kind_of(obj)
+        called = found[1].python_function(obj) if found is not None and found[1].python_function else None
+        if called is not None:
+            functions[obj.name] = ("operation", *called)
+    left_out = []
+    for identifiers in identifier_sets:
+        for (_, identifier), value in sorted(identifiers.items()):
+            if not isinstance(value, Function) or isinstance(value, TimedArray) or identifier in functions:
+                continue
+            kept = python_code.python_implementation(value)
+            if kept is not None:
+                functions[identifier] = ("function", *kept)
+    captured = python_code.capture(functions, by_name)
+    for name, note in captured.left_out.items():
+        if functions[name][0] == "operation":
+            left_out.append(f"{name} ({type(by_name[name]).__name__}: its Python code cannot be kept: {note}; pass it "
+                            f"back with from_nwb(..., operations={{'{name}': ...}}))")
+        else:
+            left_out.append(f"the function '{name}' (its Python code cannot be kept: {note}; pass it back with "
+                            f"from_nwb(..., functions={{'{name}': ...}}))")
+    code = {column: [] for column in ("function", "kind", "definition", "source", "options")}
+    environment = {column: [] for column in ("function", "identifier", "kind", "reference", "closure",
+                                             "initial_value", "final_value")}
+    for row in captured.rows.values():
+        for column, value in (("function", row.function), ("kind", row.kind), ("definition", row.definition),
+                              ("source", row.source), ("options", json.dumps(row.options, sort_keys=True))):
+            code[column].append(value)
+        for entry in row.environment:
+            final = entry.get("value", "")
+            environment["function"].append(row.function)
+            environment["identifier"].append(entry["identifier"])
+            environment["kind"].append(entry["kind"])
+            environment["reference"].append(entry.get("reference", ""))
+            environment["closure"].append(bool(entry["closure"]))
+            environment["initial_value"].append(joined.get(row.function, {}).get(entry["identifier"], final)
+                                                if final else "")
+            environment["final_value"].append(final)
+    environment["closure"] = np.asarray(environment["closure"], dtype=bool)
+    return {"python_code": code, "python_environment": environment}, left_out, set(functions)
+
+
+def joined_values(obj, members: dict) -> dict:
+    """The values of the names of the Python function ``obj`` calls (a kind's ``python_function``), by
+    identifier, as JSON: what `snapshot` keeps when ``obj`` joins the network."""
+    found = kind_of(obj)
+    called = found[1].python_function(obj) if found is not None and found[1].python_function else None
+    if called is None:
+        return {}
+    objects = {other.name: other for other in list(members.values()) + referenced_objects(members.values())}
+    captured = python_code.capture({obj.name: ("operation", *called)}, objects)
+    row = captured.rows.get(obj.name)
+    return {} if row is None else {entry["identifier"]: entry["value"] for entry in row.environment
+                                   if "value" in entry}
 
 
 def _recorded_tables(recorder, by_name: dict, references: dict) -> dict:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import json
 import os
-import warnings
 
 import numpy as np
 from brian2 import Clock, defaultclock, second
@@ -11,7 +11,8 @@ from brian2 import Clock, defaultclock, second
 from ..brian import preferences, standalone
 from ..brian.build import BuildContext, apply_state, quantity, refused_by_brian2
 from ..brian.network import walk
-from ..errors import Brian2NWBWarning, InvalidFileError
+from ..brian.python_code import brian2_function, build_functions
+from ..errors import InvalidFileError, warn
 from ..kinds.kind import Stage
 from ..kinds.registry import BY_NAME, BY_NWB_TYPE
 from ..kinds.spikemonitor import spikes_by_monitor
@@ -20,10 +21,13 @@ from ..nwb.mapping import ModelDescription, dimensions, model_from_nwb
 from ..progress import progress_bar
 from ..trust.container import open_untrusted
 from ..trust.model import check_model
+from ..trust.signature import trusted_code
 from .provenance import sources_from_table
 from .rebuilt import RebuiltNetwork, recorded_runs
+from .garbage import leaves_no_garbage
 
 
+@leaves_no_garbage
 def from_nwb(
     path: str | os.PathLike,
     state: str = "initial",
@@ -31,6 +35,7 @@ def from_nwb(
     namespace: dict | None = None,
     functions: dict | None = None,
     operations: dict | None = None,
+    trust_code: bool = False,
     replay: list[str] | tuple[str, ...] = (),
     progress: bool | None = None,
 ) -> RebuiltNetwork:
@@ -47,11 +52,18 @@ def from_nwb(
         Values that replace (or add to) the recorded external constants, for all
         runs and groups: ``namespace={"tau": 20 * ms}`` re-simulates a variant.
     functions : dict, optional
-        Brian2 ``Function`` objects for functions the model used that a file
-        cannot hold, by identifier.
+        Brian2 ``Function`` objects for functions the model used, by identifier:
+        they replace those the file holds as Python code, and stand in for those it
+        could not hold.
     operations : dict, optional
-        Objects that replace those a file cannot hold (such as a ``NetworkOperation``),
-        by the name of the recorded object.
+        Objects that replace recorded ones by name (such as a ``NetworkOperation``
+        whose code the file could not hold, or one to run instead of the file's).
+    trust_code : bool
+        Run the Python code the file holds (its NetworkOperations' functions and
+        the Python functions its model calls) even if it is not signed with this
+        user's key. Only for files whose code you have read or whose author you
+        trust: the code runs with your permissions. Files you wrote yourself (or
+        vouched for with ``brian2nwb trust FILE``) run their code without it.
     replay : list of str
         Names of PoissonGroups to replace by SpikeGeneratorGroups that play back
         their recorded spikes (they need a SpikeMonitor in the recording).
@@ -74,25 +86,32 @@ def from_nwb(
     Notes
     -----
     Like the script that made the recording, it sets process-wide Brian2 state: ``defaultclock.dt``
-    and the preferences that change results (``core.default_float_dtype``, ...; see the README) take
-    the values the file was written with.
+    and the preferences that change results (``core.default_float_dtype``, ...; the user guide's page
+    on recording lists them) take the values the file was written with.
     """
     if state not in ("initial", "final"):
         raise ValueError(f"state must be 'initial' or 'final', not {state!r}.")
     with progress_bar(3, f"from_nwb {os.path.basename(str(path))}", progress) as bar:
-        net = _rebuild(path, state, namespace, functions, operations, replay, bar)
+        net = _rebuild(path, state, namespace, functions, operations, trust_code, replay, bar)
     return net
 
 
-def _rebuild(path, state, namespace, functions, operations, replay, bar) -> RebuiltNetwork:
+def _rebuild(path, state, namespace, functions, operations, trust_code, replay, bar) -> RebuiltNetwork:
     model, timed_arrays, replayed = read_file(path, list(replay))
     bar.update()
     namespace, functions = dict(namespace or {}), dict(functions or {})
     # every field is checked by its declared role before use: what fails after this is not the file's fault
     model = check_model(model, BY_NAME, user_identifiers=set(namespace), user_functions=set(functions),
                         stimuli=set(timed_arrays))
-    extra = _replacements(model, dict(operations or {}), path)
+    operations = dict(operations or {})
+    trusted = _trusted_code(model, trust_code, operations, functions, path)
+    extra = _replacements(model, operations, path)
     _warn_about_target(model)
+    if trusted is not None:  # the model's Python functions, before the runs' namespaces that hold them
+        built = build_functions(trusted, {}, state, kinds=("function",))
+        functions = {**{name: brian2_function(function, json.loads(trusted.rows[name]["options"]))
+                        for name, function in built.items() if trusted.rows[name]["kind"] == "function"},
+                     **functions}
     runs, group_namespaces, end_random_state = recorded_runs(model, timed_arrays, namespace, functions)
     steps = timeline.decode(model)
     if state == "initial":
@@ -106,20 +125,24 @@ def _rebuild(path, state, namespace, functions, operations, replay, bar) -> Rebu
             "from_nwb(path, state='final') continues from the end of the recording instead.")
     if (state == "initial" and any(run.seed is None and run.random_state is None for run in runs)
             and _uses_randomness(model)):
-        warnings.warn(f"{path} was recorded without brian2nwb.snapshot(), so the state of its random numbers "
-                      "is unknown: the stochastic parts of the re-run will differ from the recording.",
-                      Brian2NWBWarning, stacklevel=3)
+        warn(f"{path} was recorded without brian2nwb.snapshot(), so the state of its random numbers "
+                      "is unknown: the stochastic parts of the re-run will differ from the recording.")
     bar.update()
     for stage in sorted({BY_NAME[d.kind].stage for d in model.objects}):
         if stage == Stage.MONITORS:
             context.set_links()  # monitors may record linked variables
+        if stage == Stage.OPERATIONS and trusted is not None:  # their functions may refer to any other object
+            context.python_functions = build_functions(trusted, dict(context.objects), state,
+                                                       kinds=("operation",), clocks=context.clocks)
         for description in model.objects:
             kind = BY_NAME[description.kind]
-            if kind.stage == stage:
-                context.objects[description.name] = _build(kind, description, context)
+            if kind.stage == stage and description.name not in operations:
+                built_object = _build(kind, description, context)
+                if built_object is not None:
+                    context.objects[description.name] = built_object
     context.set_links()
     for description in model.objects:
-        if description.name in replayed:
+        if description.name in replayed or description.name not in context.objects:
             continue
         per_element = dict(description.tables.get("final_state", {}))
         shared = description.tables.get("final_shared_state", {})
@@ -177,19 +200,39 @@ def _refused_by_brian2(description):
                              "describes")
 
 
+def _trusted_code(model, trust_code: bool, operations: dict, functions: dict, path):
+    """The file's Python code if it may run here; else None, with a warning naming what does not run."""
+    trusted = trusted_code(model.tables, model.attrs.get("code_signature"), trust_code)
+    code = model.tables.get("python_code", {})
+    if trusted is not None or not len(code.get("function", [])):
+        return trusted
+    missing = [f"{kind} '{name}'" for name, kind in zip(code["function"], code["kind"])
+               if kind != "helper" and name not in operations and name not in functions]
+    if missing:
+        signed = "signed with another key, or changed since it was signed" if model.attrs.get("code_signature") \
+            else "not signed"
+        warn(f"{path} holds Python code ({', '.join(missing)}) that is not trusted here ({signed}), so "
+                      "it does not run: the rebuilt network runs without it, and a re-run is exact only if it did "
+                      "not change the simulation. If you trust the file's author, or have read the code (brian2nwb "
+                      "describe shows it), pass from_nwb(..., trust_code=True), or run 'brian2nwb trust FILE' once "
+                      "to trust it from now on.")
+    return None
+
+
 def _replacements(model: ModelDescription, operations: dict, path) -> list:
     """The user's replacements for recorded objects that a file cannot hold; a warning names those missing."""
     schedule = model.tables.get("schedule", {})
     missing = []
     for name, owner, kind in zip(schedule.get("object", []), schedule.get("owner", []), schedule.get("kind", [])):
-        if name != owner or (kind in BY_NAME and BY_NAME[kind].build is not None) or name in operations:
+        described = name in {d.name for d in model.objects}
+        if name != owner or described or name in operations:
             continue
         missing.append(f"{kind} '{name}'")
     if missing:
-        warnings.warn(f"{path}: the recording had " + ", ".join(missing) + ", which a file cannot hold (Python "
-                      "code); the rebuilt network runs without it, so a re-run is exact only if it did not change "
-                      "the simulation (stop() is fine: runs keep their recorded durations). Pass replacements as "
-                      "from_nwb(..., operations={name: object}).", Brian2NWBWarning, stacklevel=4)
+        warn(f"{path}: the recording had " + ", ".join(missing) + ", whose Python code the file "
+                      "could not hold (to_nwb said why); the rebuilt network runs without it, so a re-run is exact "
+                      "only if it did not change the simulation (stop() is fine: runs keep their recorded "
+                      "durations). Pass replacements as from_nwb(..., operations={name: object}).")
     return list(operations.values())
 
 
@@ -253,11 +296,11 @@ def _warn_about_target(model: ModelDescription) -> None:
     recorded = str(model.attrs.get("codegen_target", ""))
     current = standalone.current_target()
     if recorded and current != "auto" and current != recorded:
-        warnings.warn(f"The recording used the '{recorded}' code-generation target; this process uses "
-                      f"'{current}'. Re-runs are exact only on the same target.", Brian2NWBWarning, stacklevel=4)
+        warn(f"The recording used the '{recorded}' code-generation target; this process uses "
+                      f"'{current}'. Re-runs are exact only on the same target.")
     if recorded == "numpy" and current == "auto":
-        warnings.warn("The recording used the 'numpy' target; set prefs.codegen.target = 'numpy' for an exact "
-                      "re-run.", Brian2NWBWarning, stacklevel=4)
+        warn("The recording used the 'numpy' target; set prefs.codegen.target = 'numpy' for an exact "
+                      "re-run.")
 
 
 def _context(model: ModelDescription, group_namespaces: dict, replayed: dict) -> BuildContext:

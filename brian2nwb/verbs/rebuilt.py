@@ -5,7 +5,6 @@ rebuilt network goes through exactly what the recorded one went through.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,7 +13,8 @@ from brian2 import Network, TimedArray, defaultclock, second, seed
 from ..brian import binomial, random_state, standalone
 from ..brian.build import quantity, refused_by_brian2, rows
 from ..brian.network import walk
-from ..errors import Brian2NWBWarning, InvalidFileError
+from ..errors import InvalidFileError, warn
+from ..kinds.registry import kind_of
 from ..model.timeline import Step
 from ..nwb.mapping import ModelDescription
 from ..trust.model import MAX_RECORDED_STEPS
@@ -71,6 +71,17 @@ class RebuiltNetwork(Network):
         self._report = None
         self._by_name = {part.name: part for obj in list(objects) + list(waiting.values()) for part in walk(obj)}
         self._warned_random_state = False
+        if next_step == 0 and recorded_runs and recorded_runs[0].start > 0 and not standalone.active():
+            self._start_at(objects, recorded_runs[0].start)
+
+    @staticmethod
+    def _start_at(objects, t: float) -> None:
+        """A recording that started at ``t`` > 0 (from a restored or continued state): each object placed where the
+        recorded one stood then, beyond its variables (a kind's ``start_at``)."""
+        for obj in objects:
+            found = kind_of(obj)
+            if found is not None and found[1].start_at is not None:
+                found[1].start_at(obj, t)
 
     @property
     def next_run(self) -> int:
@@ -119,9 +130,9 @@ class RebuiltNetwork(Network):
             random_state.restore(state)
         elif not self._warned_random_state:
             self._warned_random_state = True
-            warnings.warn("The recording kept numpy's random state, which a standalone program cannot take: its "
+            warn("The recording kept numpy's random state, which a standalone program cannot take: its "
                           "random numbers differ from the recording's. Record with brian2nwb.snapshot(net, "
-                          "seed=...) to re-run a stochastic model on any device.", Brian2NWBWarning, stacklevel=4)
+                          "seed=...) to re-run a stochastic model on any device.")
 
     def run_recorded(self, report=None, max_steps: int | None = MAX_RECORDED_STEPS) -> None:
         """Replay every recorded step not yet replayed, as it was recorded.
@@ -240,5 +251,7 @@ def _value(row: dict, timed_arrays: dict, functions: dict, binomials: dict):
         return binomial.build(found["n"], found["p"], found["approximate"])
     if row["identifier"] in functions:
         return functions[row["identifier"]]
-    raise InvalidFileError(f"The model uses the function '{row['identifier']}', which a file cannot hold; pass it as "
-                     f"from_nwb(..., functions={{'{row['identifier']}': ...}}).")
+    raise InvalidFileError(f"The model uses the function '{row['identifier']}', whose Python code the file does not "
+                           "hold (to_nwb said why when it wrote it) or does not run here (its code is not trusted: "
+                           "from_nwb said so); pass it as from_nwb(..., functions="
+                           f"{{'{row['identifier']}': ...}}), or trust the file's code (trust_code=True).")

@@ -10,12 +10,11 @@ for bit, and ``from_nwb(path, state="final")`` continues the simulation from the
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path
 
 from ..brian.network import NetworkView
 from ..brian.recorded import stream_earlier
-from ..errors import Brian2NWBWarning, InvalidFileError
+from ..errors import InvalidFileError, warn
 from ..kinds.registry import BY_NWB_TYPE
 from ..model.timeline import Recording
 from ..nwb.atomic import atomic_path, check_target
@@ -25,9 +24,11 @@ from ..nwb.extension import nwb_io
 from ..nwb.mapping import model_from_nwb
 from ..nwb.stream_store import StreamStore, store_path
 from .reader import from_nwb
+from .garbage import leaves_no_garbage
 from .writer import write_results
 
 
+@leaves_no_garbage
 def recover(path: str | os.PathLike, output: str | os.PathLike | None = None, *, overwrite: bool = False,
             keep: bool = False) -> Path:
     """Write the NWB file of a stream that was not completed (its process died, or never called ``to_nwb``).
@@ -100,8 +101,7 @@ def recover(path: str | os.PathLike, output: str | os.PathLike | None = None, *,
     finally:
         store.close()
     if left_out:
-        warnings.warn("Not written to " + str(target) + ":\n  " + "\n  ".join(left_out), Brian2NWBWarning,
-                      stacklevel=2)
+        warn("Not written to " + str(target) + ":\n  " + "\n  ".join(left_out))
     if not keep:
         store.remove()
     return target

@@ -34,10 +34,11 @@ from ..brian import random_state, standalone
 from ..brian.describe import external_identifiers
 from ..brian.internals import hook_network_methods, network_id_of
 from ..brian.network import NetworkView, network_time, top_level_objects, walk
+from ..brian.recorded import recorded_before
 from ..kinds.kind import Listed
 from ..kinds.registry import kind_of
 from ..model.timeline import ACTIONS, Step
-from .network_model import capture_states, stateful
+from .network_model import capture_states, joined_values, stateful
 from .steps import settings
 
 
@@ -70,6 +71,9 @@ class RunRecorder:
         self._magic_id = getattr(magic_network, "id", None)
         #: A magic simulation that had run when snapshot() was called: its next run continues it.
         self._magic_ran = isinstance(network, MagicNetwork) and network_time(network) > 0
+        #: A magic network holds no objects between runs (Brian2 lets go of them so that those the script let go
+        #: of are freed): neither does its recorder, which would change the names Brian2 gives new objects.
+        self._weakly = isinstance(network, MagicNetwork)
         self._pending_store = None
         self._running = False
         #: The coming before_run/after_run are those of a further piece of the current run (a run made in
@@ -81,7 +85,9 @@ class RunRecorder:
         self.initial_state: dict | None = None  # name -> (per-element, shared) when the object joined
         self.initial_active: dict = {}  # object or part name -> active flag when it joined
         self.initial_members: list[str] = []
-        self.objects: dict = {}  # every object that was ever a member, by name
+        #: Every object that was ever a member, by name (held as the network holds them: see `_weakly`).
+        self.objects = weakref.WeakValueDictionary() if self._weakly else {}
+        self._seen: set[str] = set()  # the names of every object that was ever a member
         self.runs: list[RunRecord] = []
         self.steps: list[Step] = []
         self.unreproducible: list[str] = []  # what happened that a re-run cannot repeat (for to_nwb's warning)
@@ -89,8 +95,11 @@ class RunRecorder:
         self._fingerprints: dict = {}
         self._settings: dict = {}
         self._flags: dict = {}
-        self._stored: dict = {}  # (name, file) -> (token, fingerprints)
+        self._stored: dict = {}  # (name, file) -> (token, fingerprints, carried rows of the monitors)
         self._start_fingerprints: dict = {}  # the variables at the first run, where START goes back to
+        self.joined_code: dict = {}  # name -> {identifier: JSON}: values of its Python names when it joined
+        self.start_tables: dict = {}  # name -> a kind's `start_tables` when it joined (spikes in flight...)
+        self._carried: dict = {}  # monitor name -> its first rows, recorded before the recording (`_carry`)
 
     @property
     def network(self) -> Network:
@@ -109,6 +118,12 @@ class RunRecorder:
         net = self.network
         current = self._current() if net is not None else []
         objects = {obj.name: obj for obj in list(self.objects.values()) + current}
+        gone = sorted(self._seen - set(objects))
+        if gone:
+            raise RuntimeError(f"The recorded objects {', '.join(gone)} no longer exist: the script let go of them "
+                               "(a magic network keeps no objects between runs, and brian2nwb keeps none either), so "
+                               "the recording cannot be written. Write it while they exist (right after the last "
+                               "run(), where they were made).")
         return NetworkView(name=net.name, t_end=network_time(net), objects=[objects[n] for n in sorted(objects)])
 
     # --- called by the hooks ---------------------------------------------------------------------
@@ -165,27 +180,38 @@ class RunRecorder:
         self._follow()
         self.sync()
         token = f"store_{len(self._stored)}"
-        self._stored[key] = (token, {name: dict(values) for name, values in self._fingerprints.items()})
+        self._stored[key] = (token, {name: dict(values) for name, values in self._fingerprints.items()},
+                             dict(self._carried))
         self.steps.append(Step("store", token))
 
     def restore(self, key: tuple) -> None:
         """``Network.restore()`` took the network back: the stored values are the new reference."""
         net = self.network
         if key in self._stored:
-            token, fingerprints = self._stored[key]
+            token, fingerprints, carried = self._stored[key]
+            for monitor in _monitors(self._current()):
+                self._carry(monitor, carried.get(monitor.name, 0))
         elif not self.runs:  # before the first run: the state the recording starts from
             self._fingerprints = {}
+            for obj in self._current():
+                self._carry(obj)
+                self._take_start_tables(obj)
             return
-        elif not _holds_recordings(self._current()):
+        elif not _holds_recordings(self._current()) and self._starts_alike(self._current()):
             # stored before snapshot(), so before any run (the time is the next run's start): the state at the
             # start of the recording, with the restored values set as changed ones
             token, fingerprints = START, self._start_fingerprints
+            for obj in self._current():
+                self._carry(obj)
             if not any(step.target == START for step in self.steps if step.action == "store"):
                 first_run = next(k for k, step in enumerate(self.steps) if step.action == "run")
                 self.steps.insert(first_run, Step("store", START))
         else:
             self.unreproducible.append(f"a restore() of the state '{key[0]}', which holds recordings made before "
-                                       "brian2nwb.snapshot() (the re-run cannot go back there)")
+                                       "brian2nwb.snapshot() or spikes in flight other than those at its start (the "
+                                       "re-run cannot go back there)")
+            for obj in self._current():
+                self._carry(obj)
             return
         self.steps.append(Step("restore", token))
         self._fingerprints = {name: dict(values) for name, values in fingerprints.items()}
@@ -224,12 +250,13 @@ class RunRecorder:
     def sync(self) -> None:
         """Steps for what changed since the last event: membership, active flags, settings, variables,
         samples recorded outside runs (`to_nwb` calls it too, for what changed after the last run)."""
-        first = not self.objects
+        first = not self._seen
         current = {obj.name: obj for obj in self._current()}
         if not random_state.readable():  # standalone: no values before the program runs
             if first:
                 self.initial_members = sorted(current)
                 self.objects.update(current)
+                self._seen.update(current)
                 self._members = set(current)
                 standalone.save_initial_state(stateful(current.values()))
             self._note_settings(current.values(), values=False)
@@ -241,10 +268,15 @@ class RunRecorder:
         if not first:
             self.steps.extend(Step("add", obj.name) for obj in joined)
         self.objects.update({obj.name: obj for obj in joined})
+        self._seen.update(current)
         self._members = set(current)
         if first:
             self.initial_members = sorted(current)
         self._note_active(current.values(), new)
+        for obj in new:
+            self.joined_code[obj.name] = joined_values(obj, current)
+            self._carry(obj)
+            self._take_start_tables(obj)
         self._note_settings(current.values(), values=True)
         states = capture_states(current.values(), copy=False)
         prints = _fingerprints(states)  # each variable hashed once
@@ -264,6 +296,39 @@ class RunRecorder:
         self._fingerprints.update(prints)
         if first:
             self._start_fingerprints = {name: dict(values) for name, values in self._fingerprints.items()}
+
+    def _carry(self, obj, rows: int | None = None) -> None:
+        """The first ``rows`` rows (None: all) a monitor holds were recorded before the recording (before it
+        started, or before a restore() of a state it did not store, restored from a file): they are not part of
+        the recording (`brian2nwb.brian.recorded.recorded_before`), and to_nwb says so."""
+        if not _monitors([obj]):
+            return
+        rows = len(obj.variables["t"].get_value()) if rows is None else rows
+        recorded_before(obj, rows)
+        self._carried[obj.name] = rows
+        note = (f"what {obj.name} held when the recording started or went back to a state it did not store (its first "
+                "rows, recorded by runs brian2nwb did not see: restored from a stored state)")
+        if rows and note not in self.unreproducible:
+            self.unreproducible.append(note)
+
+    def _take_start_tables(self, obj) -> None:
+        """What ``obj`` holds besides its variables as it joins (a kind's `start_tables`: spikes in flight)."""
+        found = kind_of(obj)
+        tables = found[1].start_tables(obj) if found is not None and found[1].start_tables else {}
+        if tables:
+            self.start_tables[obj.name] = {name: _copy(table) for name, table in tables.items()}
+        else:
+            self.start_tables.pop(obj.name, None)
+
+    def _starts_alike(self, objects) -> bool:
+        """Whether what ``objects`` hold besides their variables (`start_tables`) is what they held at the start."""
+        for obj in objects:
+            found = kind_of(obj)
+            if found is None or found[1].start_tables is None:
+                continue
+            if _tables_print(found[1].start_tables(obj)) != _tables_print(self.start_tables.get(obj.name, {})):
+                return False
+        return True
 
     def _note_active(self, objects, new: list) -> None:
         new_names = {obj.name for obj in new}
@@ -292,10 +357,15 @@ class RunRecorder:
                 self._settings[key] = fingerprint
 
 
+def _monitors(objects) -> list:
+    """The monitors among ``objects`` (those that record in time: a ``t`` variable)."""
+    return [obj for obj in objects if kind_of(obj) is not None and Listed.MONITOR in kind_of(obj)[1].listed_as
+            and "t" in obj.variables]
+
+
 def _holds_recordings(objects) -> bool:
     """Whether a monitor among ``objects`` holds recorded values."""
-    return any(kind_of(obj) is not None and Listed.MONITOR in kind_of(obj)[1].listed_as and "t" in obj.variables
-               and len(obj.variables["t"].get_value()) > 0 for obj in objects)
+    return any(len(obj.variables["t"].get_value()) > 0 for obj in _monitors(objects))
 
 
 def _setting_fingerprint(value: str, tables: dict, signature: str | None = None) -> str:
@@ -313,6 +383,13 @@ def _copy(table: dict) -> dict:
 def _fingerprints(states: dict) -> dict:
     return {name: {k: _fingerprint(v) for table in tables for k, v in table.items()}
             for name, tables in states.items()}
+
+
+def _tables_print(tables: dict) -> dict:
+    """A fingerprint of every column of ``tables`` (text columns too)."""
+    return {(name, column): _fingerprint(np.asarray(values).astype(str) if np.asarray(values).dtype == object
+                                         else values)
+            for name, table in tables.items() for column, values in table.items()}
 
 
 def _fingerprint(values) -> str:

@@ -29,10 +29,11 @@ from ..brian.internals import forget_recorded, hook_network_methods
 from ..brian.network import network_time
 from ..errors import Brian2NWBWarning
 from ..brian.pieces import run_in_pieces
-from ..brian.recorded import stream_earlier
+from ..brian.recorded import own_values, recorded_before, stream_earlier
 from ..nwb.atomic import check_target
 from ..nwb.stream_store import StreamStore, store_path
 from .snapshot import recorder_of, snapshot
+from .garbage import leaves_no_garbage
 
 #: The monitors whose recordings are streamed (SpikeMonitor is an EventMonitor), and what each records.
 STREAMED = (EventMonitor, StateMonitor, PopulationRateMonitor)
@@ -75,6 +76,7 @@ class Stream:
         """The monitors of the recording (a magic network's too: it holds no objects between runs)."""
         return [obj for obj in self.recorder.view().objects if isinstance(obj, STREAMED) and _records(obj)]
 
+    @leaves_no_garbage
     def flush(self, net=None, commit: bool | None = None) -> None:
         """Append every monitor's current piece to the store and empty the monitors; commit (write the model
         beside the pieces, then mark them kept) when ``commit`` or, if None, when one is due."""
@@ -84,7 +86,7 @@ class Stream:
         monitors = self.monitors()
         size = 0
         for monitor in monitors:
-            arrays = {name: monitor.variables[name].get_value() for name in _variables(monitor)}
+            arrays = {name: own_values(monitor, name) for name in _variables(monitor)}
             self.store.append(monitor.name, arrays)
             size += sum(array.nbytes for array in arrays.values())
         now = network_time(self.net)
@@ -102,6 +104,7 @@ class Stream:
             stream_earlier(monitor, self.store.pieces_of(monitor.name, lambda name, monitor=monitor:
                                                          monitor.variables[name].get_value()))
             forget_recorded(monitor)
+            recorded_before(monitor, 0)  # (what it held before the recording is not in the piece)
 
     def _commit_due(self) -> bool:
         """``commit_every`` seconds passed since the last commit; by default, `COMMIT_COST` times what writing

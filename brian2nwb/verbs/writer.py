@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import warnings
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from brian2.core.magic import magic_network
 from pynwb.file import Subject
 
 from ..brian.network import NetworkView, used_timed_arrays, view_network
-from ..errors import Brian2NWBWarning
+from ..errors import Brian2NWBWarning, warn
 from ..kinds.kind import Stage
 from ..kinds.registry import BY_NAME, REGISTRY, kind_of
 from ..model.timeline import Recording
@@ -24,13 +23,16 @@ from ..nwb.mapping import model_to_nwb
 from ..nwb.metadata import add_run_epochs, make_nwbfile, software_attributes
 from ..nwb.stimulus import write_timed_arrays
 from ..progress import progress_bar
+from ..trust.signature import has_code, sign
 from .card import model_card, timed_array_values
+from .garbage import leaves_no_garbage
 from .network_model import describe_network, earlier_timed_arrays
 from .provenance import sources_table
 from .snapshot import recorder_of
 from .stream import stream_of
 
 
+@leaves_no_garbage
 def to_nwb(
     net: Network | None,
     path: str | os.PathLike,
@@ -131,14 +133,20 @@ def write_network(net: Network | None, path: str | os.PathLike, network_tables: 
         bar.update()
         simulation = nwbfile.lab_meta_data["brian2"]
         simulation.initial_state_source = model.attrs["initial_state_source"]
+        if has_code(model.tables):  # the user's own code: signed with the user's key, so it runs here again
+            try:
+                simulation.code_signature = sign(model.tables)
+            except OSError as error:  # no writable configuration folder (a read-only home on a cluster node)
+                left_out.append(f"the signature of the Python code ({error}): from_nwb runs it only with "
+                                "trust_code=True, or after 'brian2nwb trust FILE'; set BRIAN2NWB_CONFIG_DIR to a "
+                                "writable folder to sign it")
         card_model = replace(model, attrs={**software_attributes(view), **model.attrs})
         simulation.model_card = model_card(card_model, BY_NAME, timed_array_values(timed_arrays)).to_markdown()
         model_to_nwb(model, BY_NAME, simulation, storage, nwbfile)
         add_run_epochs(nwbfile, recording)
         bar.update()
         if left_out:
-            warnings.warn("Not written to " + str(target) + ":\n  " + "\n  ".join(left_out), Brian2NWBWarning,
-                          stacklevel=3)  # the line that called to_nwb
+            warn("Not written to " + str(target) + ":\n  " + "\n  ".join(left_out))
         with atomic_path(target, overwrite, folder=backend == "zarr") as partial:
             with nwb_io(partial, mode="w", backend=backend) as io:
                 io.write(nwbfile)
