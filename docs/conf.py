@@ -31,7 +31,7 @@ extensions = [
     "brian2nwb_docs",  # docs/_ext: API pages, notebooks, the format's reference
 ]
 
-exclude_patterns = ["_build", "**/.ipynb_checkpoints", ".gitignore"]
+exclude_patterns = ["_build", "jupyter_execute", "**/.ipynb_checkpoints", ".gitignore"]  # jupyter_execute: myst-nb, in-place builds
 templates_path = []
 default_role = "py:obj"  # `name` in a docstring is a cross-reference (numpydoc style)
 nitpicky = True  # every cross-reference resolves, but those below

@@ -190,3 +190,22 @@ def run_hostile(paths: list[str], target: str, memory_mb: int = 3072, seconds: i
             raise AssertionError(f"the process died on {path} (exit code {result.returncode}): "
                                  f"{result.stderr[-2000:]}")
     return outcomes
+
+
+# -- headless Chromium (Debian's), for the tests marked ``browser`` --------------------------------------------
+
+def headless_chromium(profile: Path) -> list[str]:
+    """The command that runs Chromium headless with its own profile folder (the page URL and output flags follow);
+    skips the test where Chromium is missing, unless ``BRIAN2NWB_REQUIRE_BROWSER`` says it must run (CI)."""
+    import shutil
+
+    import pytest
+
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary is None:
+        if os.environ.get("BRIAN2NWB_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required here (BRIAN2NWB_REQUIRE_BROWSER): apt-get install chromium")
+        pytest.skip("no Chromium on this machine (CI installs it)")
+    return [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={profile}"]

@@ -4,9 +4,7 @@ and as HTML that headless Chromium renders without a console message."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,14 +14,11 @@ import pytest
 import sympy
 from brian2 import Equations
 from brian2.parsing.sympytools import str_to_sympy
-from helpers import SUBJECT, reset_brian
+from helpers import SUBJECT, headless_chromium, reset_brian
 from networks import branched_cell
 
 import brian2nwb
 from brian2nwb.tools.example import build_and_run
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
@@ -103,19 +98,14 @@ def test_card_of_a_live_network_before_writing():
 
 @pytest.mark.browser
 def test_html_opens_in_headless_chromium_without_console_messages(files, tmp_path):
-    if CHROMIUM is None:
-        if os.environ.get("BRIAN2NWB_REQUIRE_BROWSER"):
-            pytest.fail("Chromium is required here (BRIAN2NWB_REQUIRE_BROWSER): apt-get install chromium")
-        pytest.skip("no Chromium on this machine (CI installs it)")
+    chromium = headless_chromium(tmp_path / "profile")
     page = tmp_path / "card.html"
     describe(str(files["cell"]), "--html", "-o", str(page))
     text = page.read_text()
     assert not re.search(r"""(src|href)=["'](?!data:)""", text), "the page must not load anything"
     result = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0", "--dump-dom",
-         page.as_uri()], capture_output=True, text=True, timeout=120)
+        [*chromium, "--enable-logging=stderr", "--v=0", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "CONSOLE" not in result.stderr, [line for line in result.stderr.splitlines() if "CONSOLE" in line]
     equations = sum(len(Equations(text)) for text in stored_equations(files["cell"]).values())

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -22,11 +21,11 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 import brian2nwb
+from helpers import headless_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 #: The site's pages that Chromium opens: the home page, a user-guide page, an API page.
 RENDERED = {"index.html": "brian2nwb", "guide/rebuilding.html": "Rebuilding and re-running",
             "api/generated/brian2nwb.to_nwb.html": "brian2nwb.to_nwb"}
@@ -184,24 +183,18 @@ def test_the_readme_is_short_and_its_links_resolve():
 
 @pytest.mark.browser
 def test_pages_render_in_headless_chromium(site, tmp_path):
-    if CHROMIUM is None:
-        if os.environ.get("BRIAN2NWB_REQUIRE_BROWSER"):
-            pytest.fail("Chromium is required here (BRIAN2NWB_REQUIRE_BROWSER): apt-get install chromium")
-        pytest.skip("no Chromium on this machine (CI installs it)")
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-             f"--user-data-dir={tmp_path / 'profile'}"]
+    chromium = [*headless_chromium(tmp_path / "profile"), "--hide-scrollbars"]
     shots = tmp_path / "screenshots"
     shots.mkdir()
     for page, title in RENDERED.items():
         url = (site / page).as_uri()
-        dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120)
+        dom = subprocess.run([*chromium, "--dump-dom", url], capture_output=True, text=True, timeout=120)
         assert dom.returncode == 0, dom.stderr[-2000:]
         assert "<title>" in dom.stdout and title in dom.stdout.split("<title>", 1)[1].split("</title>", 1)[0], page
         main = dom.stdout.split('<main id="main-content"', 1)
         assert len(main) == 2 and f"<h1>{title}" in main[1], page  # the theme laid out the page, its title in it
         shot = shots / (page.replace("/", "_").removesuffix(".html") + ".png")
-        picture = subprocess.run([CHROMIUM, *flags, "--window-size=1280,1000", f"--screenshot={shot}", url],
+        picture = subprocess.run([*chromium, "--window-size=1280,1000", f"--screenshot={shot}", url],
                                  capture_output=True, text=True, timeout=120)
         assert picture.returncode == 0, picture.stderr[-2000:]
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000, shot
